@@ -1,0 +1,54 @@
+/** Settings read once from the environment at start-up and passed down. */
+import { parseDuration } from './duration';
+import type { OrderSettings } from './order';
+
+export interface Config {
+  port: number;
+  /** A mysql:// URL, or unset for the embedded SQLite file. */
+  databaseUrl: string | undefined;
+  sqlitePath: string;
+  /** Unset means: start a local Temporal dev server (dev mode only). */
+  temporalAddress: string | undefined;
+  temporalNamespace: string;
+  taskQueue: string;
+  order: OrderSettings;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a whole number >= 0, got "${raw}"`);
+  }
+  return value;
+}
+
+function duration(env: Env, name: string, fallback: string): number {
+  const raw = env[name] || fallback;
+  try {
+    return parseDuration(raw);
+  } catch (error) {
+    throw new Error(`${name}: ${(error as Error).message}`);
+  }
+}
+
+export function readConfig(env: Env = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 4000),
+    databaseUrl: env.DATABASE_URL || undefined,
+    sqlitePath: env.SQLITE_PATH || '.data/orderflow.sqlite',
+    temporalAddress: env.TEMPORAL_ADDRESS || undefined,
+    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    taskQueue: env.TASK_QUEUE || 'orders',
+    order: {
+      paymentTimeoutMs: duration(env, 'PAYMENT_TIMEOUT', '30m'),
+      auditTimeoutMs: duration(env, 'AUDIT_TIMEOUT', '24h'),
+      returnWindowMs: duration(env, 'RETURN_WINDOW', '30d'),
+      auditThresholdCents: integer(env, 'AUDIT_THRESHOLD_CENTS', 100_000),
+      orderLimitCents: integer(env, 'ORDER_LIMIT_CENTS', 1_000_000),
+    },
+  };
+}
