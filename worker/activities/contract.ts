@@ -3,7 +3,17 @@
  * the key `<orderId>:<step>`: a retry after a lost response changes nothing twice and returns the
  * first answer. Business failures are non-retryable ApplicationFailures whose type is the FailureCode.
  */
-import type { Address, OrderLine, PricedLine, ShipmentStatus } from '../../common/order';
+import type { Address, OrderLine, OrderStatus, PricedLine, ShipmentStatus } from '../../common/order';
+
+export interface OrderSummary {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  version: number;
+  totalCents: number;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export interface ShipmentRequest {
   orderId: string;
@@ -42,6 +52,12 @@ export interface OrderActivities {
   cancelShipments(orderId: string): Promise<number>;
   /** Books the reverse logistics for a return; returns the return tracking number. */
   createReturnShipment(orderId: string, address: Address): Promise<string>;
+
+  /**
+   * Upserts the order's row in the order list, which `orders(...)` reads; a row never goes back to
+   * an older version, so a late retry cannot overwrite a newer status.
+   */
+  recordOrderSummary(summary: OrderSummary): Promise<void>;
 
   /** Writes the customer notification to the outbox. */
   sendNotification(orderId: string, customerId: string, kind: NotificationKind, message: string): Promise<void>;
