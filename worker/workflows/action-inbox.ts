@@ -1,0 +1,156 @@
+/**
+ * Customer and staff actions arrive as updates: a validator refuses an action the order cannot take
+ * now (nothing is written to history), the handler leaves it in the inbox for the saga and answers
+ * the caller with the order once the action has had its effect.
+ */
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import {
+  type ActionRefusal,
+  type AuditAction,
+  approveReturnUpdate,
+  auditUpdate,
+  type CancelAction,
+  cancelUpdate,
+  getOrderQuery,
+  type PayAction,
+  payUpdate,
+  type ReturnDecisionAction,
+  type ReturnRequestAction,
+  requestReturnUpdate,
+} from '../../common/actions';
+import { isFinal, type OrderStatus } from '../../common/order';
+import type { OrderTracker } from './order-tracker';
+
+export interface ActionInbox {
+  payment: PayAction | null;
+  audit: AuditAction | null;
+  cancel: CancelAction | null;
+  returnRequest: ReturnRequestAction | null;
+  returnDecision: ReturnDecisionAction | null;
+  returnWindowOpen: boolean;
+}
+
+/** A customer may cancel until the order is paid; after that it ships or compensates by itself. */
+const CANCELLABLE: readonly OrderStatus[] = ['VALIDATING', 'AWAITING_AUDIT', 'RESERVING', 'AWAITING_PAYMENT'];
+
+function refuseUnless(condition: unknown, code: ActionRefusal, message: string): void {
+  if (!condition) throw ApplicationFailure.nonRetryable(message, code);
+}
+
+function requireText(value: string | undefined, field: string): void {
+  refuseUnless(typeof value === 'string' && value.trim() !== '', 'INVALID_INPUT', `${field} is empty`);
+}
+
+export function openActionInbox(order: OrderTracker): ActionInbox {
+  const inbox: ActionInbox = {
+    payment: null,
+    audit: null,
+    cancel: null,
+    returnRequest: null,
+    returnDecision: null,
+    returnWindowOpen: false,
+  };
+  const { orderId } = order.state;
+  const statusLeaves = async (...statuses: OrderStatus[]) => {
+    await condition(() => !statuses.includes(order.status));
+    return order.state;
+  };
+
+  setHandler(getOrderQuery, () => order.state);
+
+  setHandler(
+    payUpdate,
+    (action) => {
+      inbox.payment = { paymentMethod: action.paymentMethod.trim() };
+      return statusLeaves('AWAITING_PAYMENT', 'CHARGING');
+    },
+    {
+      validator: (action) => {
+        refuseUnless(
+          order.status === 'AWAITING_PAYMENT' && !inbox.payment && !inbox.cancel,
+          'NOT_AWAITING_PAYMENT',
+          `order ${orderId} is ${order.status}, not awaiting payment`,
+        );
+        requireText(action?.paymentMethod, 'paymentMethod');
+      },
+    },
+  );
+
+  setHandler(
+    auditUpdate,
+    (action) => {
+      inbox.audit = { approve: action.approve, reason: action.reason?.trim() || undefined };
+      return statusLeaves('AWAITING_AUDIT', 'RESERVING');
+    },
+    {
+      validator: (action) => {
+        refuseUnless(
+          order.status === 'AWAITING_AUDIT' && !inbox.audit && !inbox.cancel,
+          'NOT_AWAITING_AUDIT',
+          `order ${orderId} is ${order.status}, not awaiting an audit`,
+        );
+        refuseUnless(typeof action?.approve === 'boolean', 'INVALID_INPUT', 'approve must be true or false');
+        if (!action.approve) requireText(action.reason, 'reason');
+      },
+    },
+  );
+
+  setHandler(
+    cancelUpdate,
+    async (action) => {
+      inbox.cancel = { reason: action.reason?.trim() || 'cancelled by the customer' };
+      await condition(() => isFinal(order.status));
+      return order.state;
+    },
+    {
+      validator: (_action) => {
+        refuseUnless(
+          CANCELLABLE.includes(order.status) && !inbox.cancel && !inbox.payment,
+          'NOT_CANCELLABLE',
+          `order ${orderId} is ${inbox.payment ? 'paid' : order.status}; it can be cancelled only before payment`,
+        );
+      },
+    },
+  );
+
+  setHandler(
+    requestReturnUpdate,
+    (action) => {
+      inbox.returnRequest = { reason: action.reason.trim() };
+      return statusLeaves('COMPLETED');
+    },
+    {
+      validator: (action) => {
+        refuseUnless(
+          order.status === 'COMPLETED' && inbox.returnWindowOpen && !inbox.returnRequest,
+          'RETURN_NOT_ALLOWED',
+          order.status === 'COMPLETED'
+            ? `order ${orderId}: the return window has closed`
+            : `order ${orderId} is ${order.status}; only a completed order can be returned`,
+        );
+        requireText(action?.reason, 'reason');
+      },
+    },
+  );
+
+  setHandler(
+    approveReturnUpdate,
+    (action) => {
+      inbox.returnDecision = { approve: action.approve, reason: action.reason?.trim() || undefined };
+      return statusLeaves('RETURN_REQUESTED', 'RETURNING');
+    },
+    {
+      validator: (action) => {
+        refuseUnless(
+          order.status === 'RETURN_REQUESTED' && !inbox.returnDecision,
+          'NO_RETURN_REQUESTED',
+          `order ${orderId} is ${order.status}; there is no return request to decide`,
+        );
+        refuseUnless(typeof action?.approve === 'boolean', 'INVALID_INPUT', 'approve must be true or false');
+        if (!action.approve) requireText(action.reason, 'reason');
+      },
+    },
+  );
+
+  return inbox;
+}

@@ -1,0 +1,59 @@
+/** The order's versioned status: every change bumps the version, appends to the timeline and is announced. */
+import { proxySinks, type Sinks } from '@temporalio/workflow';
+import type { OrderInput, OrderState, OrderStatus, TimelineStep } from '../../common/order';
+
+export interface StatusSinks extends Sinks {
+  orderStatus: {
+    /** Called outside history after every change, so an in-process status feed hears of it at once. */
+    changed(orderId: string, version: number): void;
+  };
+}
+
+const { orderStatus } = proxySinks<StatusSinks>();
+
+export type OnStatusChange = (state: OrderState) => Promise<void>;
+
+export class OrderTracker {
+  readonly state: OrderState;
+
+  constructor(
+    input: OrderInput,
+    private readonly onStatusChange: OnStatusChange,
+  ) {
+    const now = new Date().toISOString();
+    this.state = {
+      orderId: input.orderId,
+      customerId: input.customerId,
+      status: 'VALIDATING',
+      version: 0,
+      step: null,
+      failure: null,
+      items: [],
+      totalCents: 0,
+      address: input.address,
+      reservation: { status: 'NONE' },
+      payment: { status: 'NONE', method: null, amountCents: 0, refundedCents: 0 },
+      shipments: [],
+      returnReason: null,
+      escalations: [],
+      timeline: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+  }
+
+  get status(): OrderStatus {
+    return this.state.status;
+  }
+
+  /** Records a change; when the status itself moved, also waits for the order list to be updated. */
+  async record(status: OrderStatus, step: TimelineStep | null, message: string): Promise<void> {
+    const statusMoved = status !== this.state.status || this.state.version === 0;
+    const at = new Date().toISOString();
+    const version = this.state.version + 1;
+    Object.assign(this.state, { status, step, version, updatedAt: at });
+    this.state.timeline.push({ version, status, step, at, message });
+    orderStatus.changed(this.state.orderId, version);
+    if (statusMoved) await this.onStatusChange(this.state);
+  }
+}

@@ -1,0 +1,361 @@
+/**
+ * The order saga: validate, audit, reserve, await payment, charge, ship, confirm, then returns.
+ * Each step pushes its undo before it runs (a step that timed out may still have taken effect);
+ * a failure runs the undos in reverse and the workflow returns the order in a terminal status.
+ */
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  executeChild,
+  proxyActivities,
+} from '@temporalio/workflow';
+import { shipmentWorkflowId } from '../../common/actions';
+import {
+  type OrderFailure,
+  type OrderInput,
+  type OrderState,
+  type OrderStatus,
+  orderTotalCents,
+  type PricedLine,
+  type SagaStep,
+} from '../../common/order';
+import { orderInputProblems } from '../../common/validation';
+import type { OrderActivities } from '../activities/contract';
+import { type ActionInbox, openActionInbox } from './action-inbox';
+import { findBusinessFailure } from './business-failure';
+import { OrderTracker } from './order-tracker';
+import { shipmentWorkflow } from './shipment';
+
+const activities = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
+});
+
+/** DESIGN: a charge gets 3 attempts with exponential backoff; a decline is not retried at all. */
+const payments = proxyActivities<OrderActivities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+});
+
+type TerminalStatus = Extract<OrderStatus, 'FAILED' | 'CANCELLED' | 'REJECTED'>;
+
+/** Ends the saga early with a terminal status; thrown by the steps, caught once in `orderWorkflow`. */
+class OrderStopped extends Error {
+  constructor(
+    readonly terminal: TerminalStatus,
+    readonly failure: OrderFailure,
+  ) {
+    super(failure.message);
+  }
+}
+
+interface Undo {
+  step: SagaStep;
+  /** Returns the line the timeline shows once it is done. */
+  run(): Promise<string>;
+}
+
+export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
+  const saga = new OrderSaga(input);
+  await saga.run();
+  await condition(allHandlersFinished);
+  return saga.order.state;
+}
+
+class OrderSaga {
+  readonly order: OrderTracker;
+  private readonly inbox: ActionInbox;
+  private readonly undos: Undo[] = [];
+  private step: SagaStep = 'validate';
+
+  constructor(private readonly input: OrderInput) {
+    this.order = new OrderTracker(input, (state) => this.recordSummary(state));
+    this.inbox = openActionInbox(this.order);
+  }
+
+  private get state(): OrderState {
+    return this.order.state;
+  }
+
+  private get orderId(): string {
+    return this.input.orderId;
+  }
+
+  async run(): Promise<void> {
+    try {
+      await this.validate();
+      await this.audit();
+      await this.reserve();
+      await this.awaitPayment();
+      await this.charge();
+      await this.ship();
+      await this.confirm();
+    } catch (error) {
+      await this.compensate(this.stopFor(error));
+      return;
+    }
+    await this.offerReturn();
+  }
+
+  private async validate(): Promise<void> {
+    this.step = 'validate';
+    await this.order.record('VALIDATING', 'validate', `order received from customer ${this.input.customerId}`);
+    const problems = orderInputProblems(this.input.items, this.input.address);
+    if (problems.length > 0) {
+      this.fail('INVALID_ORDER', problems.map((problem) => `${problem.field.join('.')}: ${problem.message}`).join('; '));
+    }
+    this.state.items = await activities.priceOrder(this.orderId, this.input.items);
+    this.state.totalCents = orderTotalCents(this.state.items);
+    const { orderLimitCents } = this.input.settings;
+    if (this.state.totalCents > orderLimitCents) {
+      this.fail('ORDER_LIMIT_EXCEEDED', `total ${this.state.totalCents} cents is over the limit of ${orderLimitCents}`);
+    }
+    this.stopIfCancelled();
+  }
+
+  private async audit(): Promise<void> {
+    this.step = 'audit';
+    const { auditThresholdCents, auditTimeoutMs } = this.input.settings;
+    if (!this.input.flagged && this.state.totalCents < auditThresholdCents) return;
+    const why = this.input.flagged ? 'the order is flagged' : `total is at least ${auditThresholdCents} cents`;
+    await this.order.record('AWAITING_AUDIT', 'audit', `waiting for a risk audit: ${why}`);
+    const decided = await condition(() => this.inbox.audit !== null || this.inbox.cancel !== null, auditTimeoutMs);
+    this.stopIfCancelled();
+    if (!decided) {
+      throw new OrderStopped('REJECTED', {
+        code: 'AUDIT_TIMEOUT',
+        step: 'audit',
+        message: `no audit decision within ${auditTimeoutMs} ms`,
+      });
+    }
+    const decision = this.inbox.audit;
+    if (!decision?.approve) {
+      throw new OrderStopped('REJECTED', {
+        code: 'AUDIT_REJECTED',
+        step: 'audit',
+        message: `rejected by audit: ${decision?.reason ?? 'no reason given'}`,
+      });
+    }
+    await this.order.record('AWAITING_AUDIT', 'audit', `approved by audit${decision.reason ? `: ${decision.reason}` : ''}`);
+  }
+
+  private async reserve(): Promise<void> {
+    this.step = 'reserve';
+    await this.order.record('RESERVING', 'reserve', 'reserving stock');
+    this.pushUndo('reserve', async () => {
+      await activities.releaseStock(this.orderId);
+      if (this.state.reservation.status === 'RESERVED') this.state.reservation.status = 'RELEASED';
+      return 'released the reserved stock';
+    });
+    await activities.reserveStock(this.orderId, this.input.items);
+    this.state.reservation.status = 'RESERVED';
+    const units = this.input.items.reduce((sum, line) => sum + line.quantity, 0);
+    await this.order.record('RESERVING', 'reserve', `reserved ${units} unit(s)`);
+    this.stopIfCancelled();
+  }
+
+  private async awaitPayment(): Promise<void> {
+    this.step = 'payment';
+    const { paymentTimeoutMs } = this.input.settings;
+    this.state.payment = { ...this.state.payment, status: 'PENDING', amountCents: this.state.totalCents };
+    await this.order.record('AWAITING_PAYMENT', 'payment', `waiting for payment of ${this.state.totalCents} cents`);
+    const paid = await condition(() => this.inbox.payment !== null || this.inbox.cancel !== null, paymentTimeoutMs);
+    this.stopIfCancelled();
+    if (!paid) {
+      throw new OrderStopped('CANCELLED', {
+        code: 'PAYMENT_TIMEOUT',
+        step: 'payment',
+        message: `no payment within ${paymentTimeoutMs} ms`,
+      });
+    }
+  }
+
+  private async charge(): Promise<void> {
+    const method = this.inbox.payment?.paymentMethod ?? '';
+    this.state.payment.method = method;
+    await this.order.record('CHARGING', 'payment', `charging ${this.state.totalCents} cents`);
+    this.pushUndo('payment', async () => {
+      const refunded = await activities.refundPayment(this.orderId);
+      if (refunded === 0) return 'nothing was charged, nothing to refund';
+      this.state.payment.refundedCents = refunded;
+      this.state.payment.status = 'REFUNDED';
+      return `refunded ${refunded} cents`;
+    });
+    try {
+      await payments.chargePayment(this.orderId, this.state.totalCents, method);
+    } catch (error) {
+      if (findBusinessFailure(error)?.code === 'PAYMENT_DECLINED') this.state.payment.status = 'DECLINED';
+      throw error;
+    }
+    this.state.payment.status = 'CHARGED';
+    await this.order.record('CHARGING', 'payment', `charged ${this.state.totalCents} cents`);
+  }
+
+  private async ship(): Promise<void> {
+    this.step = 'ship';
+    const warehouses = linesByWarehouse(this.state.items);
+    await this.order.record('SHIPPING', 'ship', `shipping from ${warehouses.size} warehouse(s)`);
+    this.pushUndo('ship', async () => {
+      const cancelled = await activities.cancelShipments(this.orderId);
+      for (const shipment of this.state.shipments) shipment.status = 'CANCELLED';
+      return `cancelled ${cancelled} shipment(s)`;
+    });
+    // Every child is waited for, so the undo cannot run while a shipment is still being booked.
+    const results = await Promise.allSettled(
+      [...warehouses].map(([warehouse, lines]) =>
+        executeChild(shipmentWorkflow, {
+          workflowId: shipmentWorkflowId(this.orderId, warehouse),
+          args: [{ orderId: this.orderId, warehouse, lines, address: this.input.address }],
+        }),
+      ),
+    );
+    for (const result of results) {
+      if (result.status === 'fulfilled') this.state.shipments.push(result.value);
+    }
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const tracking = this.state.shipments.map((shipment) => `${shipment.warehouse}: ${shipment.trackingNumber}`);
+    await this.order.record('SHIPPING', 'ship', `shipped: ${tracking.join(', ')}`);
+  }
+
+  private async confirm(): Promise<void> {
+    this.step = 'confirm';
+    this.pushUndo('confirm', async () => {
+      await activities.restockReturn(this.orderId);
+      return 'put sold stock back on the shelf';
+    });
+    await activities.commitSale(this.orderId);
+    this.state.reservation.status = 'SOLD';
+    const tracking = this.state.shipments.map((shipment) => shipment.trackingNumber).join(', ');
+    await activities.sendNotification(
+      this.orderId,
+      this.input.customerId,
+      'ORDER_CONFIRMED',
+      `Your order ${this.orderId} is on its way. Tracking: ${tracking}`,
+    );
+    this.undos.length = 0;
+    await this.order.record('COMPLETED', 'confirm', `confirmation sent with tracking ${tracking}`);
+  }
+
+  /** Within the return window a customer may ask for a return; staff approve or reject it. */
+  private async offerReturn(): Promise<void> {
+    this.step = 'return';
+    const closesAt = Date.now() + this.input.settings.returnWindowMs;
+    this.inbox.returnWindowOpen = true;
+    for (;;) {
+      const remaining = closesAt - Date.now();
+      const requested = remaining > 0 && (await condition(() => this.inbox.returnRequest !== null, remaining));
+      if (!requested) break;
+      this.state.returnReason = this.inbox.returnRequest?.reason ?? null;
+      await this.order.record('RETURN_REQUESTED', 'return', `return requested: ${this.state.returnReason}`);
+      await condition(() => this.inbox.returnDecision !== null);
+      const decision = this.inbox.returnDecision;
+      if (decision?.approve) {
+        await this.processReturn();
+        return;
+      }
+      this.inbox.returnRequest = null;
+      this.inbox.returnDecision = null;
+      await this.order.record('COMPLETED', 'return', `return rejected: ${decision?.reason ?? 'no reason given'}`);
+    }
+    this.inbox.returnWindowOpen = false;
+    await this.order.record('COMPLETED', 'return', 'return window closed');
+  }
+
+  private async processReturn(): Promise<void> {
+    await this.order.record('RETURNING', 'return', 'return approved');
+    const trackingNumber = await this.escalateOnFailure('return', () =>
+      activities.createReturnShipment(this.orderId, this.input.address),
+    );
+    if (trackingNumber) await this.order.record('RETURNING', 'return', `return label ${trackingNumber} issued`);
+    const refunded = await this.escalateOnFailure('return', () => activities.refundPayment(this.orderId));
+    if (refunded !== undefined) {
+      Object.assign(this.state.payment, { refundedCents: refunded, status: 'REFUNDED' });
+      await this.order.record('RETURNING', 'return', `refunded ${refunded} cents`);
+    }
+    const restocked = await this.escalateOnFailure('return', () => activities.restockReturn(this.orderId));
+    if (restocked !== undefined) {
+      this.state.reservation.status = 'RESTOCKED';
+      await this.order.record('RETURNING', 'return', 'returned units restocked');
+    }
+    for (const shipment of this.state.shipments) shipment.status = 'RETURNED';
+    await this.escalateOnFailure('return', () =>
+      activities.sendNotification(this.orderId, this.input.customerId, 'ORDER_RETURNED', `Order ${this.orderId} returned`),
+    );
+    await this.order.record('RETURNED', 'return', 'order returned');
+  }
+
+  private async compensate(stop: OrderStopped): Promise<void> {
+    this.state.failure = stop.failure;
+    await CancellationScope.nonCancellable(async () => {
+      if (this.undos.length > 0) {
+        await this.order.record('COMPENSATING', stop.failure.step, `${stop.failure.message}; undoing finished steps`);
+      }
+      for (const undo of this.undos) {
+        const line = await this.escalateOnFailure(`undo:${undo.step}`, () => undo.run());
+        if (line) await this.order.record('COMPENSATING', `undo:${undo.step}`, line);
+      }
+      const kind = stop.terminal === 'FAILED' ? 'ORDER_FAILED' : 'ORDER_CANCELLED';
+      await this.escalateOnFailure('notify', () =>
+        activities.sendNotification(this.orderId, this.input.customerId, kind, stop.failure.message),
+      );
+      await this.order.record(stop.terminal, stop.failure.step, stop.failure.message);
+    });
+  }
+
+  /** A step that still fails after its retries is written down for staff, never swallowed silently. */
+  private async escalateOnFailure<T>(what: string, action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
+    } catch (error) {
+      const note = `${what} failed for order ${this.orderId}: ${(error as Error).message}; escalated to staff`;
+      this.state.escalations.push(note);
+      await this.order.record(this.order.status, 'escalate', note);
+      return undefined;
+    }
+  }
+
+  private async recordSummary(state: OrderState): Promise<void> {
+    const { orderId, customerId, status, version, totalCents, createdAt, updatedAt } = state;
+    try {
+      await activities.recordOrderSummary({ orderId, customerId, status, version, totalCents, createdAt, updatedAt });
+    } catch (error) {
+      state.escalations.push(`order list not updated to ${status}: ${(error as Error).message}`);
+    }
+  }
+
+  private pushUndo(step: SagaStep, run: () => Promise<string>): void {
+    this.undos.unshift({ step, run });
+  }
+
+  private fail(code: OrderFailure['code'], message: string): never {
+    throw new OrderStopped('FAILED', { code, step: this.step, message: `order ${this.orderId}: ${message}` });
+  }
+
+  private stopIfCancelled(): void {
+    const cancel = this.inbox.cancel;
+    if (cancel) {
+      throw new OrderStopped('CANCELLED', {
+        code: 'CANCELLED_BY_CUSTOMER',
+        step: this.step,
+        message: cancel.reason ?? 'cancelled by the customer',
+      });
+    }
+  }
+
+  private stopFor(error: unknown): OrderStopped {
+    if (error instanceof OrderStopped) return error;
+    const business = findBusinessFailure(error);
+    const failure: OrderFailure = business
+      ? { ...business, step: this.step }
+      : { code: 'INTERNAL', step: this.step, message: `${this.step} failed: ${(error as Error).message}` };
+    return new OrderStopped('FAILED', failure);
+  }
+}
+
+function linesByWarehouse(lines: readonly PricedLine[]): Map<string, PricedLine[]> {
+  const groups = new Map<string, PricedLine[]>();
+  for (const line of lines) groups.set(line.warehouse, [...(groups.get(line.warehouse) ?? []), line]);
+  return groups;
+}
