@@ -1,0 +1,65 @@
+/** Child processes for tests that need a real separate worker or server, killed for good at the end. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface ChildHandle {
+  process: ChildProcess;
+  output(): string;
+  /** Resolves once a line matching `pattern` has been printed. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** Runs a TypeScript entry point in its own node process (no npm or npx in between, so a kill reaches it). */
+export function spawnTs(entry: string, env: Record<string, string>): ChildHandle {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listeners = new Set<() => void>();
+  const append = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+
+  return {
+    process: child,
+    output: () => output,
+    waitFor: (pattern, timeoutMs = 60_000) =>
+      new Promise<void>((done, fail) => {
+        const check = () => {
+          if (pattern.test(output)) {
+            cleanup();
+            done();
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          fail(new Error(`${entry} did not print ${pattern} within ${timeoutMs} ms; it printed:\n${output}`));
+        }, timeoutMs);
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+        };
+        listeners.add(check);
+        exited.then(() => {
+          if (!pattern.test(output)) {
+            cleanup();
+            fail(new Error(`${entry} exited before printing ${pattern}:\n${output}`));
+          }
+        });
+        check();
+      }),
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
