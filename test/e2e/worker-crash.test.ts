@@ -51,7 +51,10 @@ describe('a worker killed mid-saga', () => {
     const shelf = await stockShelf(db.orm);
     const firstWorker = await startWorkerProcess();
     const input = orderInput({
-      items: [{ sku: shelf.mug, quantity: 2 }, { sku: shelf.lamp, quantity: 1 }],
+      items: [
+        { sku: shelf.mug, quantity: 2 },
+        { sku: shelf.lamp, quantity: 1 },
+      ],
       settings: { ...TEST_SETTINGS, returnWindowMs: 1_000 },
     });
     const handle = await env.client.workflow.start(ORDER_WORKFLOW, {
@@ -59,10 +62,19 @@ describe('a worker killed mid-saga', () => {
       taskQueue: TASK_QUEUE,
       args: [input],
     });
-    await until(async () => (await handle.query(getOrderQuery)).status === 'AWAITING_PAYMENT', 'awaiting payment');
+    await until(
+      async () => (await handle.query(getOrderQuery)).status === 'AWAITING_PAYMENT',
+      'awaiting payment',
+    );
 
-    const paid = handle.executeUpdate(payUpdate, { args: [{ paymentMethod: 'tok_visa' }], updateId: 'pay-once' });
-    await until(async () => (await readLedger(db.orm, input.orderId, shelf)).charges.length > 0, 'the charge');
+    const paid = handle.executeUpdate(payUpdate, {
+      args: [{ paymentMethod: 'tok_visa' }],
+      updateId: 'pay-once',
+    });
+    await until(
+      async () => (await readLedger(db.orm, input.orderId, shelf)).charges.length > 0,
+      'the charge',
+    );
     await firstWorker.kill('SIGKILL');
     await startWorkerProcess();
 

@@ -15,9 +15,30 @@ export async function stockShelf(orm: MikroORM): Promise<Shelf> {
   shelves += 1;
   const suffix = `${process.pid}-${shelves}`;
   const shelf = { mug: `MUG-${suffix}`, lamp: `LAMP-${suffix}`, retired: `RETIRED-${suffix}` };
-  await upsertProduct(orm, { sku: shelf.mug, name: 'Mug', priceCents: 1500, stock: 10, discontinued: false, warehouse: 'eu-west' });
-  await upsertProduct(orm, { sku: shelf.lamp, name: 'Lamp', priceCents: 4000, stock: 5, discontinued: false, warehouse: 'us-east' });
-  await upsertProduct(orm, { sku: shelf.retired, name: 'Old', priceCents: 900, stock: 3, discontinued: true, warehouse: 'eu-west' });
+  await upsertProduct(orm, {
+    sku: shelf.mug,
+    name: 'Mug',
+    priceCents: 1500,
+    stock: 10,
+    discontinued: false,
+    warehouse: 'eu-west',
+  });
+  await upsertProduct(orm, {
+    sku: shelf.lamp,
+    name: 'Lamp',
+    priceCents: 4000,
+    stock: 5,
+    discontinued: false,
+    warehouse: 'us-east',
+  });
+  await upsertProduct(orm, {
+    sku: shelf.retired,
+    name: 'Old',
+    priceCents: 900,
+    stock: 3,
+    discontinued: true,
+    warehouse: 'eu-west',
+  });
   return shelf;
 }
 
@@ -31,10 +52,9 @@ export interface Ledger {
 export async function readLedger(orm: MikroORM, orderId: string, shelf: Shelf): Promise<Ledger> {
   const connection = orm.em.getConnection();
   const skus = [shelf.mug, shelf.lamp, shelf.retired];
-  const products = await connection.execute<{ sku: string; available: number; reserved: number; sold: number }[]>(
-    'select sku, available, reserved, sold from product where sku in (?, ?, ?)',
-    skus,
-  );
+  const products = await connection.execute<
+    { sku: string; available: number; reserved: number; sold: number }[]
+  >('select sku, available, reserved, sold from product where sku in (?, ?, ?)', skus);
   const charges = await connection.execute<{ amount_cents: number; refunded_cents: number }[]>(
     'select amount_cents, refunded_cents from payment where order_id = ? order by id',
     [orderId],
@@ -54,7 +74,10 @@ export async function readLedger(orm: MikroORM, orderId: string, shelf: Shelf): 
         { available: Number(row.available), reserved: Number(row.reserved), sold: Number(row.sold) },
       ]),
     ),
-    charges: charges.map((row) => ({ amountCents: Number(row.amount_cents), refundedCents: Number(row.refunded_cents) })),
+    charges: charges.map((row) => ({
+      amountCents: Number(row.amount_cents),
+      refundedCents: Number(row.refunded_cents),
+    })),
     shipments: shipments.map((row) => ({ status: row.status, kind: row.kind })),
     notifications: notifications.map((row) => row.kind),
   };

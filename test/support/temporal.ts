@@ -2,9 +2,9 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { OrderInput, OrderSettings } from '../../common/order';
+import { temporalCliExecutable, testServerExecutable } from '../../scripts/temporal-binaries';
 import type { OrderActivities } from '../../worker/activities/contract';
 import { createOrderWorker, WORKFLOWS_PATH } from '../../worker/run-worker';
-import { temporalCliExecutable, testServerExecutable } from '../../scripts/temporal-binaries';
 
 let quietRuntime = false;
 /** The worker's own logs would drown the test report; warnings and errors still show. */
@@ -21,7 +21,9 @@ export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
 
 export function startDevServer(): Promise<TestWorkflowEnvironment> {
   quietenRuntime();
-  return TestWorkflowEnvironment.createLocal({ server: { executable: temporalCliExecutable(true), ip: '127.0.0.1' } });
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: temporalCliExecutable(true), ip: '127.0.0.1' },
+  });
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;
@@ -30,7 +32,11 @@ export function workflowBundle(): Promise<WorkflowBundle> {
   return bundle;
 }
 
-export async function startWorker(env: TestWorkflowEnvironment, taskQueue: string, activities: OrderActivities) {
+export async function startWorker(
+  env: TestWorkflowEnvironment,
+  taskQueue: string,
+  activities: OrderActivities,
+) {
   return createOrderWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
@@ -55,7 +61,13 @@ export function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
     orderId: `order-${process.pid}-${Date.now()}-${orderCounter}`,
     customerId: 'customer-1',
     items: [{ sku: 'MUG', quantity: 2 }],
-    address: { name: 'Ada Lovelace', line1: '12 St James Sq', city: 'London', postalCode: 'SW1Y 4JH', country: 'GB' },
+    address: {
+      name: 'Ada Lovelace',
+      line1: '12 St James Sq',
+      city: 'London',
+      postalCode: 'SW1Y 4JH',
+      country: 'GB',
+    },
     settings: TEST_SETTINGS,
     ...overrides,
   };

@@ -17,8 +17,8 @@ import {
 } from '../../common/actions';
 import type { OrderInput, OrderState, OrderStatus } from '../../common/order';
 import { createActivities } from '../../worker/activities';
-import { type TestDatabase, createTestOrm } from '../support/database';
-import { type Shelf, readLedger, stockShelf } from '../support/ledger';
+import { createTestOrm, type TestDatabase } from '../support/database';
+import { readLedger, type Shelf, stockShelf } from '../support/ledger';
 import { orderInput, startTimeSkippingServer, startWorker, TEST_SETTINGS } from '../support/temporal';
 
 const TASK_QUEUE = 'order-saga-test';
@@ -41,8 +41,18 @@ afterAll(async () => {
 });
 
 async function place(shelf: Shelf, overrides: Partial<OrderInput> = {}) {
-  const input = orderInput({ items: [{ sku: shelf.mug, quantity: 2 }, { sku: shelf.lamp, quantity: 1 }], ...overrides });
-  return env.client.workflow.start(ORDER_WORKFLOW, { workflowId: input.orderId, taskQueue: TASK_QUEUE, args: [input] });
+  const input = orderInput({
+    items: [
+      { sku: shelf.mug, quantity: 2 },
+      { sku: shelf.lamp, quantity: 1 },
+    ],
+    ...overrides,
+  });
+  return env.client.workflow.start(ORDER_WORKFLOW, {
+    workflowId: input.orderId,
+    taskQueue: TASK_QUEUE,
+    args: [input],
+  });
 }
 
 type Handle = Awaited<ReturnType<typeof place>>;
@@ -98,7 +108,9 @@ describe('the order saga', () => {
     expect(final.failure?.code).toBe('PAYMENT_TIMEOUT');
     const waited = final.timeline.find((entry) => entry.status === 'AWAITING_PAYMENT');
     const cancelled = final.timeline.at(-1);
-    expect(Date.parse(cancelled?.at ?? '') - Date.parse(waited?.at ?? '')).toBeGreaterThanOrEqual(30 * 60_000);
+    expect(Date.parse(cancelled?.at ?? '') - Date.parse(waited?.at ?? '')).toBeGreaterThanOrEqual(
+      30 * 60_000,
+    );
 
     const ledger = await readLedger(db.orm, handle.workflowId, shelf);
     expect(ledger.stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
@@ -121,7 +133,9 @@ describe('the order saga', () => {
     const shelf = await stockShelf(db.orm);
     const handle = await place(shelf, { flagged: true });
     await reach(handle, 'AWAITING_AUDIT');
-    const answer = await handle.executeUpdate(auditUpdate, { args: [{ approve: false, reason: 'card country mismatch' }] });
+    const answer = await handle.executeUpdate(auditUpdate, {
+      args: [{ approve: false, reason: 'card country mismatch' }],
+    });
     expect(answer.status).toBe('REJECTED');
 
     const final = await handle.result();
@@ -146,7 +160,12 @@ describe('the order saga', () => {
 
   it('fails an order for more than is in stock and changes no stock at all', async () => {
     const shelf = await stockShelf(db.orm);
-    const handle = await place(shelf, { items: [{ sku: shelf.mug, quantity: 1 }, { sku: shelf.lamp, quantity: 6 }] });
+    const handle = await place(shelf, {
+      items: [
+        { sku: shelf.mug, quantity: 1 },
+        { sku: shelf.lamp, quantity: 6 },
+      ],
+    });
 
     const final = await handle.result();
     expect(final.status).toBe('FAILED');
@@ -158,7 +177,12 @@ describe('the order saga', () => {
 
   it('fails an order for a discontinued item before reserving anything', async () => {
     const shelf = await stockShelf(db.orm);
-    const handle = await place(shelf, { items: [{ sku: shelf.mug, quantity: 1 }, { sku: shelf.retired, quantity: 1 }] });
+    const handle = await place(shelf, {
+      items: [
+        { sku: shelf.mug, quantity: 1 },
+        { sku: shelf.retired, quantity: 1 },
+      ],
+    });
 
     const final = await handle.result();
     expect(final.failure).toMatchObject({ code: 'DISCONTINUED', step: 'validate' });
@@ -187,7 +211,9 @@ describe('the order saga', () => {
     const final = await handle.result();
     expect(final.status).toBe('FAILED');
     expect(final.payment.status).toBe('DECLINED');
-    expect(final.timeline.map((entry) => entry.step)).toEqual(expect.arrayContaining(['undo:payment', 'undo:reserve']));
+    expect(final.timeline.map((entry) => entry.step)).toEqual(
+      expect.arrayContaining(['undo:payment', 'undo:reserve']),
+    );
     const ledger = await readLedger(db.orm, handle.workflowId, shelf);
     expect(ledger.stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
     expect(ledger.charges).toEqual([]);
@@ -255,7 +281,9 @@ describe('the order saga', () => {
 
   it('refuses a return once the return window has closed', async () => {
     const shelf = await stockShelf(db.orm);
-    const handle = await placeAndAwaitPayment(shelf, { settings: { ...TEST_SETTINGS, returnWindowMs: 60_000 } });
+    const handle = await placeAndAwaitPayment(shelf, {
+      settings: { ...TEST_SETTINGS, returnWindowMs: 60_000 },
+    });
     await pay(handle, 'tok_visa');
     const final = await handle.result();
     expect(final.timeline.at(-1)?.message).toBe('return window closed');
@@ -268,14 +296,22 @@ describe('the order saga', () => {
     const answer = await pay(handle, 'tok_flaky');
     expect(answer.payment.status).toBe('CHARGED');
     expect((await handle.result()).status).toBe('COMPLETED');
-    expect((await readLedger(db.orm, handle.workflowId, shelf)).charges).toEqual([{ amountCents: 7000, refundedCents: 0 }]);
+    expect((await readLedger(db.orm, handle.workflowId, shelf)).charges).toEqual([
+      { amountCents: 7000, refundedCents: 0 },
+    ]);
   });
 
   it('answers a retried pay with the same request id once, charging once', async () => {
     const shelf = await stockShelf(db.orm);
     const handle = await placeAndAwaitPayment(shelf);
-    const first = await handle.executeUpdate(payUpdate, { args: [{ paymentMethod: 'tok_visa' }], updateId: 'req-1' });
-    const retry = await handle.executeUpdate(payUpdate, { args: [{ paymentMethod: 'tok_visa' }], updateId: 'req-1' });
+    const first = await handle.executeUpdate(payUpdate, {
+      args: [{ paymentMethod: 'tok_visa' }],
+      updateId: 'req-1',
+    });
+    const retry = await handle.executeUpdate(payUpdate, {
+      args: [{ paymentMethod: 'tok_visa' }],
+      updateId: 'req-1',
+    });
     expect(retry.version).toBe(first.version);
     await handle.result();
     expect((await readLedger(db.orm, handle.workflowId, shelf)).charges).toHaveLength(1);

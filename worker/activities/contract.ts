@@ -60,7 +60,12 @@ export interface OrderActivities {
   recordOrderSummary(summary: OrderSummary): Promise<void>;
 
   /** Writes the customer notification to the outbox. */
-  sendNotification(orderId: string, customerId: string, kind: NotificationKind, message: string): Promise<void>;
+  sendNotification(
+    orderId: string,
+    customerId: string,
+    kind: NotificationKind,
+    message: string,
+  ): Promise<void>;
 }
 
 export type NotificationKind = 'ORDER_CONFIRMED' | 'ORDER_CANCELLED' | 'ORDER_FAILED' | 'ORDER_RETURNED';

@@ -100,16 +100,26 @@ class OrderSaga {
 
   private async validate(): Promise<void> {
     this.step = 'validate';
-    await this.order.record('VALIDATING', 'validate', `order received from customer ${this.input.customerId}`);
+    await this.order.record(
+      'VALIDATING',
+      'validate',
+      `order received from customer ${this.input.customerId}`,
+    );
     const problems = orderInputProblems(this.input.items, this.input.address);
     if (problems.length > 0) {
-      this.fail('INVALID_ORDER', problems.map((problem) => `${problem.field.join('.')}: ${problem.message}`).join('; '));
+      this.fail(
+        'INVALID_ORDER',
+        problems.map((problem) => `${problem.field.join('.')}: ${problem.message}`).join('; '),
+      );
     }
     this.state.items = await activities.priceOrder(this.orderId, this.input.items);
     this.state.totalCents = orderTotalCents(this.state.items);
     const { orderLimitCents } = this.input.settings;
     if (this.state.totalCents > orderLimitCents) {
-      this.fail('ORDER_LIMIT_EXCEEDED', `total ${this.state.totalCents} cents is over the limit of ${orderLimitCents}`);
+      this.fail(
+        'ORDER_LIMIT_EXCEEDED',
+        `total ${this.state.totalCents} cents is over the limit of ${orderLimitCents}`,
+      );
     }
     this.stopIfCancelled();
   }
@@ -118,9 +128,14 @@ class OrderSaga {
     this.step = 'audit';
     const { auditThresholdCents, auditTimeoutMs } = this.input.settings;
     if (!this.input.flagged && this.state.totalCents < auditThresholdCents) return;
-    const why = this.input.flagged ? 'the order is flagged' : `total is at least ${auditThresholdCents} cents`;
+    const why = this.input.flagged
+      ? 'the order is flagged'
+      : `total is at least ${auditThresholdCents} cents`;
     await this.order.record('AWAITING_AUDIT', 'audit', `waiting for a risk audit: ${why}`);
-    const decided = await condition(() => this.inbox.audit !== null || this.inbox.cancel !== null, auditTimeoutMs);
+    const decided = await condition(
+      () => this.inbox.audit !== null || this.inbox.cancel !== null,
+      auditTimeoutMs,
+    );
     this.stopIfCancelled();
     if (!decided) {
       throw new OrderStopped('REJECTED', {
@@ -137,7 +152,11 @@ class OrderSaga {
         message: `rejected by audit: ${decision?.reason ?? 'no reason given'}`,
       });
     }
-    await this.order.record('AWAITING_AUDIT', 'audit', `approved by audit${decision.reason ? `: ${decision.reason}` : ''}`);
+    await this.order.record(
+      'AWAITING_AUDIT',
+      'audit',
+      `approved by audit${decision.reason ? `: ${decision.reason}` : ''}`,
+    );
   }
 
   private async reserve(): Promise<void> {
@@ -159,8 +178,15 @@ class OrderSaga {
     this.step = 'payment';
     const { paymentTimeoutMs } = this.input.settings;
     this.state.payment = { ...this.state.payment, status: 'PENDING', amountCents: this.state.totalCents };
-    await this.order.record('AWAITING_PAYMENT', 'payment', `waiting for payment of ${this.state.totalCents} cents`);
-    const paid = await condition(() => this.inbox.payment !== null || this.inbox.cancel !== null, paymentTimeoutMs);
+    await this.order.record(
+      'AWAITING_PAYMENT',
+      'payment',
+      `waiting for payment of ${this.state.totalCents} cents`,
+    );
+    const paid = await condition(
+      () => this.inbox.payment !== null || this.inbox.cancel !== null,
+      paymentTimeoutMs,
+    );
     this.stopIfCancelled();
     if (!paid) {
       throw new OrderStopped('CANCELLED', {
@@ -215,7 +241,9 @@ class OrderSaga {
     }
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    const tracking = this.state.shipments.map((shipment) => `${shipment.warehouse}: ${shipment.trackingNumber}`);
+    const tracking = this.state.shipments.map(
+      (shipment) => `${shipment.warehouse}: ${shipment.trackingNumber}`,
+    );
     await this.order.record('SHIPPING', 'ship', `shipped: ${tracking.join(', ')}`);
   }
 
@@ -245,7 +273,8 @@ class OrderSaga {
     this.inbox.returnWindowOpen = true;
     for (;;) {
       const remaining = closesAt - Date.now();
-      const requested = remaining > 0 && (await condition(() => this.inbox.returnRequest !== null, remaining));
+      const requested =
+        remaining > 0 && (await condition(() => this.inbox.returnRequest !== null, remaining));
       if (!requested) break;
       this.state.returnReason = this.inbox.returnRequest?.reason ?? null;
       await this.order.record('RETURN_REQUESTED', 'return', `return requested: ${this.state.returnReason}`);
@@ -257,7 +286,11 @@ class OrderSaga {
       }
       this.inbox.returnRequest = null;
       this.inbox.returnDecision = null;
-      await this.order.record('COMPLETED', 'return', `return rejected: ${decision?.reason ?? 'no reason given'}`);
+      await this.order.record(
+        'COMPLETED',
+        'return',
+        `return rejected: ${decision?.reason ?? 'no reason given'}`,
+      );
     }
     this.inbox.returnWindowOpen = false;
     await this.order.record('COMPLETED', 'return', 'return window closed');
@@ -268,7 +301,8 @@ class OrderSaga {
     const trackingNumber = await this.escalateOnFailure('return', () =>
       activities.createReturnShipment(this.orderId, this.input.address),
     );
-    if (trackingNumber) await this.order.record('RETURNING', 'return', `return label ${trackingNumber} issued`);
+    if (trackingNumber)
+      await this.order.record('RETURNING', 'return', `return label ${trackingNumber} issued`);
     const refunded = await this.escalateOnFailure('return', () => activities.refundPayment(this.orderId));
     if (refunded !== undefined) {
       Object.assign(this.state.payment, { refundedCents: refunded, status: 'REFUNDED' });
@@ -281,7 +315,12 @@ class OrderSaga {
     }
     for (const shipment of this.state.shipments) shipment.status = 'RETURNED';
     await this.escalateOnFailure('return', () =>
-      activities.sendNotification(this.orderId, this.input.customerId, 'ORDER_RETURNED', `Order ${this.orderId} returned`),
+      activities.sendNotification(
+        this.orderId,
+        this.input.customerId,
+        'ORDER_RETURNED',
+        `Order ${this.orderId} returned`,
+      ),
     );
     await this.order.record('RETURNED', 'return', 'order returned');
   }
@@ -290,7 +329,11 @@ class OrderSaga {
     this.state.failure = stop.failure;
     await CancellationScope.nonCancellable(async () => {
       if (this.undos.length > 0) {
-        await this.order.record('COMPENSATING', stop.failure.step, `${stop.failure.message}; undoing finished steps`);
+        await this.order.record(
+          'COMPENSATING',
+          stop.failure.step,
+          `${stop.failure.message}; undoing finished steps`,
+        );
       }
       for (const undo of this.undos) {
         const line = await this.escalateOnFailure(`undo:${undo.step}`, () => undo.run());
@@ -319,7 +362,15 @@ class OrderSaga {
   private async recordSummary(state: OrderState): Promise<void> {
     const { orderId, customerId, status, version, totalCents, createdAt, updatedAt } = state;
     try {
-      await activities.recordOrderSummary({ orderId, customerId, status, version, totalCents, createdAt, updatedAt });
+      await activities.recordOrderSummary({
+        orderId,
+        customerId,
+        status,
+        version,
+        totalCents,
+        createdAt,
+        updatedAt,
+      });
     } catch (error) {
       state.escalations.push(`order list not updated to ${status}: ${(error as Error).message}`);
     }
