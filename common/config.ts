@@ -11,6 +11,8 @@ export interface Config {
   temporalAddress: string | undefined;
   temporalNamespace: string;
   taskQueue: string;
+  /** How long the simulated payment provider takes to answer; lets a test lose a response on purpose. */
+  simulatedProviderLatencyMs: number;
   order: OrderSettings;
 }
 
@@ -43,6 +45,7 @@ export function readConfig(env: Env = process.env): Config {
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TASK_QUEUE || 'orders',
+    simulatedProviderLatencyMs: integer(env, 'SIMULATED_PROVIDER_LATENCY_MS', 0),
     order: {
       paymentTimeoutMs: duration(env, 'PAYMENT_TIMEOUT', '30m'),
       auditTimeoutMs: duration(env, 'AUDIT_TIMEOUT', '24h'),

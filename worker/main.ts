@@ -12,7 +12,7 @@ const worker = await createOrderWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
-  activities: createActivities({ orm }),
+  activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
 });
 console.log(
   `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress ?? 'localhost:7233'}`,

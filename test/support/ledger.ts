@@ -50,20 +50,22 @@ export interface Ledger {
 }
 
 export async function readLedger(orm: MikroORM, orderId: string, shelf: Shelf): Promise<Ledger> {
-  const connection = orm.em.getConnection();
+  const query = <Row>(sql: string, params: unknown[]) =>
+    orm.em.getConnection().execute(sql, params) as Promise<Row[]>;
   const skus = [shelf.mug, shelf.lamp, shelf.retired];
-  const products = await connection.execute<
-    { sku: string; available: number; reserved: number; sold: number }[]
-  >('select sku, available, reserved, sold from product where sku in (?, ?, ?)', skus);
-  const charges = await connection.execute<{ amount_cents: number; refunded_cents: number }[]>(
+  const products = await query<{ sku: string; available: number; reserved: number; sold: number }>(
+    'select sku, available, reserved, sold from product where sku in (?, ?, ?)',
+    skus,
+  );
+  const charges = await query<{ amount_cents: number; refunded_cents: number }>(
     'select amount_cents, refunded_cents from payment where order_id = ? order by id',
     [orderId],
   );
-  const shipments = await connection.execute<{ status: string; kind: string }[]>(
+  const shipments = await query<{ status: string; kind: string }>(
     'select status, kind from shipment where order_id = ? order by id',
     [orderId],
   );
-  const notifications = await connection.execute<{ kind: string }[]>(
+  const notifications = await query<{ kind: string }>(
     'select kind from outbox_message where order_id = ? order by id',
     [orderId],
   );

@@ -1,0 +1,150 @@
+/** The product catalogue as the API sees it: list, upsert with checked input, and demo seed data. */
+import type { MikroORM } from '@mikro-orm/core';
+import { type Product, ProductSchema } from './db/entities';
+
+export type { Product };
+
+export interface ProductInput {
+  sku: string;
+  name: string;
+  priceCents: number;
+  /** Units on the shelf, not counting what is reserved for orders. */
+  stock: number;
+  discontinued: boolean;
+  warehouse?: string;
+}
+
+export class CatalogInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CatalogInputError';
+  }
+}
+
+const DEFAULT_WAREHOUSE = 'eu-west';
+
+function checkInput(input: ProductInput): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input.sku)) {
+    throw new CatalogInputError('sku', 'sku must be 1-64 letters, digits, dots, dashes or underscores');
+  }
+  if (!input.name.trim()) throw new CatalogInputError('name', 'name is empty');
+  if (!Number.isInteger(input.priceCents) || input.priceCents < 0) {
+    throw new CatalogInputError('priceCents', 'priceCents must be a whole number of cents >= 0');
+  }
+  if (!Number.isInteger(input.stock) || input.stock < 0) {
+    throw new CatalogInputError('stock', 'stock must be a whole number >= 0');
+  }
+  if (input.warehouse !== undefined && !input.warehouse.trim()) {
+    throw new CatalogInputError('warehouse', 'warehouse is empty');
+  }
+}
+
+function plain(product: Product): Product {
+  const { sku, name, priceCents, available, reserved, sold, discontinued, warehouse } = product;
+  return { sku, name, priceCents, available, reserved, sold, discontinued, warehouse };
+}
+
+export async function listProducts(orm: MikroORM): Promise<Product[]> {
+  const rows = await orm.em.fork().find(ProductSchema, {}, { orderBy: { sku: 'asc' } });
+  return rows.map(plain);
+}
+
+export async function findProduct(orm: MikroORM, sku: string): Promise<Product | null> {
+  const row = await orm.em.fork().findOne(ProductSchema, { sku });
+  return row ? plain(row) : null;
+}
+
+/** Creates or updates a product; `stock` sets the available units, reservations already made stay. */
+export async function upsertProduct(orm: MikroORM, input: ProductInput): Promise<Product> {
+  checkInput(input);
+  return orm.em.fork().transactional(async (em) => {
+    const fields = {
+      name: input.name.trim(),
+      priceCents: input.priceCents,
+      available: input.stock,
+      discontinued: input.discontinued,
+    };
+    const existing = await em.findOne(ProductSchema, { sku: input.sku });
+    if (existing) {
+      em.assign(existing, { ...fields, warehouse: input.warehouse?.trim() ?? existing.warehouse });
+      return plain(existing);
+    }
+    const created = em.create(ProductSchema, {
+      sku: input.sku,
+      ...fields,
+      warehouse: input.warehouse?.trim() ?? DEFAULT_WAREHOUSE,
+      reserved: 0,
+      sold: 0,
+    });
+    return plain(created);
+  });
+}
+
+const DEMO_PRODUCTS: ProductInput[] = [
+  {
+    sku: 'MUG-BLUE',
+    name: 'Blue enamel mug',
+    priceCents: 1500,
+    stock: 40,
+    discontinued: false,
+    warehouse: 'eu-west',
+  },
+  {
+    sku: 'TEE-ORBIT',
+    name: 'Orbit T-shirt',
+    priceCents: 2500,
+    stock: 25,
+    discontinued: false,
+    warehouse: 'eu-west',
+  },
+  {
+    sku: 'LAMP-ARC',
+    name: 'Arc desk lamp',
+    priceCents: 8900,
+    stock: 8,
+    discontinued: false,
+    warehouse: 'us-east',
+  },
+  {
+    sku: 'KBD-TKL',
+    name: 'Tenkeyless keyboard',
+    priceCents: 12900,
+    stock: 5,
+    discontinued: false,
+    warehouse: 'us-east',
+  },
+  {
+    sku: 'CHAIR-PRO',
+    name: 'Ergonomic chair',
+    priceCents: 64900,
+    stock: 3,
+    discontinued: false,
+    warehouse: 'ap-south',
+  },
+  {
+    sku: 'SOCKS-3',
+    name: 'Three pairs of socks',
+    priceCents: 1200,
+    stock: 1,
+    discontinued: false,
+    warehouse: 'ap-south',
+  },
+  {
+    sku: 'PAGER-90',
+    name: '1990s pager',
+    priceCents: 4900,
+    stock: 10,
+    discontinued: true,
+    warehouse: 'us-east',
+  },
+];
+
+/** Adds the demo products that are missing; never overwrites one that is there. */
+export async function seedDemoProducts(orm: MikroORM): Promise<void> {
+  for (const product of DEMO_PRODUCTS) {
+    if (!(await findProduct(orm, product.sku))) await upsertProduct(orm, product);
+  }
+}

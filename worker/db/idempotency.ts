@@ -1,0 +1,40 @@
+/**
+ * Runs a side effect at most once per key: the key row is written in the same transaction as the
+ * effect, and a repeat (a retry after a lost response, a concurrent duplicate) gets the first answer
+ * back without the effect running again, whatever has changed since.
+ */
+import { type EntityManager, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { IdempotencyKeySchema } from './entities';
+
+async function storedResult<T>(em: EntityManager, key: string): Promise<{ value: T } | undefined> {
+  const row = await em.findOne(IdempotencyKeySchema, { key });
+  return row ? { value: JSON.parse(row.result) as T } : undefined;
+}
+
+/**
+ * The key is inserted first, before the effect takes any row lock: a concurrent duplicate then waits on
+ * the key, not on a hot product row, and the effect's locks are held for as few statements as possible.
+ * A failure (a business refusal included) rolls the key back with the effect, so it is never recorded.
+ */
+export async function runOnce<T>(
+  orm: MikroORM,
+  key: string,
+  effect: (em: EntityManager) => Promise<T>,
+): Promise<T> {
+  const earlier = await storedResult<T>(orm.em.fork(), key);
+  if (earlier) return earlier.value;
+  try {
+    return await orm.em.fork().transactional(async (em) => {
+      const row = em.create(IdempotencyKeySchema, { key, result: 'null', createdAt: new Date() });
+      await em.flush();
+      const result = await effect(em);
+      if (result !== undefined) row.result = JSON.stringify(result);
+      return result;
+    });
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    const winner = await storedResult<T>(orm.em.fork(), key);
+    if (!winner) throw error;
+    return winner.value;
+  }
+}

@@ -1,0 +1,43 @@
+/** Opens MikroORM on MySQL when a URL is given, else on an embedded SQLite file, and brings the schema up to date. */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import { MikroORM as MySqlORM } from '@mikro-orm/mysql';
+import { MikroORM as SqliteORM } from '@mikro-orm/sqlite';
+import { ENTITIES } from './entities';
+
+export interface DatabaseOptions {
+  /** `mysql://user:password@host:port/database`; unset means the SQLite file. */
+  databaseUrl?: string;
+  sqlitePath: string;
+  debug?: boolean;
+}
+
+export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
+  const shared = { entities: ENTITIES, allowGlobalContext: false, debug: options.debug ?? false };
+  let orm: MikroORM;
+  if (options.databaseUrl) {
+    if (!/^mysql:\/\//.test(options.databaseUrl)) {
+      throw new Error(`DATABASE_URL must be a mysql:// URL, got "${options.databaseUrl}"`);
+    }
+    orm = await MySqlORM.init({ ...shared, clientUrl: options.databaseUrl, pool: { min: 0, max: 32 } });
+  } else {
+    await mkdir(dirname(options.sqlitePath), { recursive: true });
+    orm = await SqliteORM.init({ ...shared, dbName: options.sqlitePath });
+  }
+  await updateSchema(orm);
+  return orm;
+}
+
+/** Two processes starting together may both create a table; the loser retries and finds it there. */
+async function updateSchema(orm: MikroORM, attempts = 3): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await orm.getSchemaGenerator().updateSchema();
+      return;
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
