@@ -6,6 +6,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOrderQuery, ORDER_WORKFLOW, payUpdate } from '../../common/actions';
+import type { orderWorkflow } from '../../worker/workflows';
 import { createTestOrm, type TestDatabase } from '../support/database';
 import { readLedger, stockShelf } from '../support/ledger';
 import { type ChildHandle, spawnTs } from '../support/processes';
@@ -57,7 +58,7 @@ describe('a worker killed mid-saga', () => {
       ],
       settings: { ...TEST_SETTINGS, returnWindowMs: 1_000 },
     });
-    const handle = await env.client.workflow.start(ORDER_WORKFLOW, {
+    const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW, {
       workflowId: input.orderId,
       taskQueue: TASK_QUEUE,
       args: [input],
