@@ -1,0 +1,61 @@
+/** The embedded default: the same entities and activities on a SQLite file, locks being SQLite's write lock. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../worker/activities';
+import { listProducts, seedDemoProducts, upsertProduct } from '../../worker/catalog';
+import { openOrm } from '../../worker/db/orm';
+
+let directory: string;
+let orm: MikroORM;
+
+beforeAll(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'orderflow-sqlite-'));
+  orm = await openOrm({ sqlitePath: join(directory, 'nested', 'orderflow.sqlite') });
+});
+afterAll(async () => {
+  await orm?.close(true);
+  await rm(directory, { recursive: true, force: true });
+});
+
+describe('inventory on the embedded SQLite file', () => {
+  it('seeds the demo catalogue once and keeps edits made since', async () => {
+    await seedDemoProducts(orm);
+    await upsertProduct(orm, {
+      sku: 'MUG-BLUE',
+      name: 'Blue mug',
+      priceCents: 1700,
+      stock: 3,
+      discontinued: false,
+    });
+    await seedDemoProducts(orm);
+    const mug = (await listProducts(orm)).find((product) => product.sku === 'MUG-BLUE');
+    expect(mug).toMatchObject({ name: 'Blue mug', priceCents: 1700, available: 3, warehouse: 'eu-west' });
+  });
+
+  it('reserves concurrently without overselling, and releases', async () => {
+    await upsertProduct(orm, {
+      sku: 'HOT',
+      name: 'Hot item',
+      priceCents: 100,
+      stock: 10,
+      discontinued: false,
+    });
+    const activities = createActivities({ orm });
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, index) =>
+        activities.reserveStock(`sqlite-${index}`, [{ sku: 'HOT', quantity: 1 }]),
+      ),
+    );
+    const reserved = results.flatMap((result, index) =>
+      result.status === 'fulfilled' ? [`sqlite-${index}`] : [],
+    );
+    expect(reserved).toHaveLength(10);
+    await activities.releaseStock(reserved[0] ?? '');
+    await activities.releaseStock(reserved[0] ?? '');
+    const hot = (await listProducts(orm)).find((product) => product.sku === 'HOT');
+    expect(hot).toMatchObject({ available: 1, reserved: 9 });
+  });
+});
