@@ -12,6 +12,7 @@ import { createTestOrm } from '../test/support/database';
 import { stockShelf } from '../test/support/ledger';
 import { orderInput, startDevServer, startWorker, TEST_SETTINGS } from '../test/support/temporal';
 import { createActivities } from '../worker/activities';
+import type { orderWorkflow } from '../worker/workflows';
 
 const FIXTURES = resolve(import.meta.dirname, '../test/fixtures/histories');
 const TASK_QUEUE = 'record-histories';
@@ -32,7 +33,7 @@ async function record(name: string, script: Script, overrides: Partial<OrderInpu
     settings: { ...TEST_SETTINGS, returnWindowMs: 1_000 },
     ...overrides,
   });
-  const handle = await env.client.workflow.start(ORDER_WORKFLOW, {
+  const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW, {
     workflowId: input.orderId,
     taskQueue: TASK_QUEUE,
     args: [input],
