@@ -87,15 +87,15 @@ export function inventoryActivities(orm: MikroORM) {
       const sorted = [...lines].sort(bySku);
       await runOnce(orm, `${orderId}:reserve`, async (em) => {
         // The lines are written before the product rows are locked, so the hot locks are held only briefly.
-        for (const line of sorted) {
-          em.create(ReservationLineSchema, {
+        await em.insertMany(
+          ReservationLineSchema,
+          sorted.map((line) => ({
             orderId,
             sku: line.sku,
             quantity: line.quantity,
-            status: 'RESERVED',
-          });
-        }
-        await em.flush();
+            status: 'RESERVED' as const,
+          })),
+        );
         const products = await lockProducts(
           em,
           orderId,

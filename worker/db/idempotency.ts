@@ -14,6 +14,7 @@ async function storedResult<T>(em: EntityManager, key: string): Promise<{ value:
 /**
  * The key is inserted first, before the effect takes any row lock: a concurrent duplicate then waits on
  * the key, not on a hot product row, and the effect's locks are held for as few statements as possible.
+ * A repeat fails on the key's unique index and reads the stored answer, so the common path reads nothing.
  * A failure (a business refusal included) rolls the key back with the effect, so it is never recorded.
  */
 export async function runOnce<T>(
@@ -21,20 +22,18 @@ export async function runOnce<T>(
   key: string,
   effect: (em: EntityManager) => Promise<T>,
 ): Promise<T> {
-  const earlier = await storedResult<T>(orm.em.fork(), key);
-  if (earlier) return earlier.value;
   try {
-    return await orm.em.fork().transactional(async (em) => {
-      const row = em.create(IdempotencyKeySchema, { key, result: 'null', createdAt: new Date() });
-      await em.flush();
+    return await orm.em.transactional(async (em) => {
+      await em.insert(IdempotencyKeySchema, { key, result: 'null', createdAt: new Date() });
       const result = await effect(em);
-      if (result !== undefined) row.result = JSON.stringify(result);
+      if (result !== undefined)
+        await em.nativeUpdate(IdempotencyKeySchema, { key }, { result: JSON.stringify(result) });
       return result;
     });
   } catch (error) {
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
-    const winner = await storedResult<T>(orm.em.fork(), key);
-    if (!winner) throw error;
-    return winner.value;
+    const earlier = await storedResult<T>(orm.em.fork(), key);
+    if (!earlier) throw error;
+    return earlier.value;
   }
 }
