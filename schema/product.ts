@@ -1,0 +1,61 @@
+/** Products: the catalogue with live stock, and the staff mutation that creates or edits one. */
+import { CatalogInputError, listProducts, type Product, upsertProduct } from '../worker/catalog';
+import { builder } from './builder';
+import { inputError, UserErrorRef } from './user-error';
+import type { UserError } from '../server/temporal-orders';
+
+const ProductRef = builder.objectRef<Product>('Product').implement({
+  fields: (t) => ({
+    sku: t.exposeString('sku'),
+    name: t.exposeString('name'),
+    priceCents: t.exposeInt('priceCents'),
+    available: t.exposeInt('available', { description: 'Units that can still be ordered.' }),
+    reserved: t.exposeInt('reserved', { description: 'Units held for orders not yet shipped.' }),
+    sold: t.exposeInt('sold'),
+    discontinued: t.exposeBoolean('discontinued'),
+    warehouse: t.exposeString('warehouse', { description: 'The fulfilment node that ships it.' }),
+  }),
+});
+
+interface ProductOutcome {
+  product: Product | null;
+  userErrors: UserError[];
+}
+
+const ProductPayloadRef = builder.objectRef<ProductOutcome>('ProductPayload').implement({
+  fields: (t) => ({
+    product: t.field({ type: ProductRef, nullable: true, resolve: (payload) => payload.product }),
+    userErrors: t.field({ type: [UserErrorRef], resolve: (payload) => payload.userErrors }),
+  }),
+});
+
+const UpsertProductInput = builder.inputType('UpsertProductInput', {
+  fields: (t) => ({
+    sku: t.string({ required: true }),
+    name: t.string({ required: true }),
+    priceCents: t.int({ required: true }),
+    stock: t.int({ required: true, description: 'Units available to order (reserved units are kept apart).' }),
+    discontinued: t.boolean({ required: true }),
+    warehouse: t.string({ description: 'Defaults to eu-west for a new product; unchanged for an existing one.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  products: t.field({ type: [ProductRef], resolve: (_root, _args, ctx) => listProducts(ctx.orm) }),
+}));
+
+builder.mutationFields((t) => ({
+  upsertProduct: t.field({
+    type: ProductPayloadRef,
+    args: { input: t.arg({ type: UpsertProductInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      try {
+        const product = await upsertProduct(ctx.orm, { ...input, warehouse: input.warehouse ?? undefined });
+        return { product, userErrors: [] };
+      } catch (error) {
+        if (!(error instanceof CatalogInputError)) throw error;
+        return { product: null, userErrors: [inputError(['input', error.field], error.message)] };
+      }
+    },
+  }),
+}));

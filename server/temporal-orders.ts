@@ -1,0 +1,120 @@
+/**
+ * The orders as the API drives them through Temporal: start a workflow per order, send actions as updates
+ * (the request id is the update id, so a retried mutation is answered once), read the state by query.
+ * Refusals come back as user errors with the workflow's codes; nothing here decides business rules.
+ */
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { randomUUID } from 'node:crypto';
+import { getOrderQuery, ORDER_WORKFLOW, type ActionRefusal } from '../common/actions';
+import type { OrderInput, OrderSettings, OrderState, OrderStatus } from '../common/order';
+import type { OrderSource } from './order-watcher';
+
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code: string;
+}
+
+export interface OrderOutcome {
+  order: OrderState | null;
+  userErrors: UserError[];
+}
+
+export type NewOrder = Omit<OrderInput, 'orderId' | 'settings'> & { orderId?: string | null };
+
+/** Statuses an order passes through on its own right after it is placed. */
+const SETTLING: readonly OrderStatus[] = ['VALIDATING', 'RESERVING'];
+
+export class TemporalOrders implements OrderSource {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly settings: OrderSettings,
+  ) {}
+
+  async read(orderId: string): Promise<OrderState | null> {
+    try {
+      return await this.client.workflow.getHandle(orderId).query(getOrderQuery);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return null;
+      throw error;
+    }
+  }
+
+  async waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void> {
+    await this.client
+      .withAbortSignal(signal, () => this.client.workflow.getHandle(orderId).result())
+      .catch((error: unknown) => {
+        if (signal.aborted || error instanceof WorkflowNotFoundError) throw error;
+      });
+  }
+
+  /** Starts the order's workflow, or finds the one already started under that id; never starts two. */
+  async place(order: NewOrder): Promise<{ orderId: string; started: boolean }> {
+    const orderId = order.orderId || `ord_${randomUUID()}`;
+    const input: OrderInput = { ...order, orderId, settings: this.settings };
+    try {
+      await this.client.workflow.start(ORDER_WORKFLOW, {
+        workflowId: orderId,
+        taskQueue: this.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      });
+      return { orderId, started: true };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { orderId, started: false };
+      throw error;
+    }
+  }
+
+  isSettling(state: OrderState): boolean {
+    return SETTLING.includes(state.status);
+  }
+
+  /**
+   * Sends one action as an update. A refusal by the workflow's validator, an unknown order and a closed
+   * order all come back as user errors; so does an action that left the order FAILED (a declined card).
+   */
+  async act<A>(
+    orderId: string,
+    update: UpdateDefinition<OrderState, [A]>,
+    action: A,
+    refusal: ActionRefusal,
+    requestId?: string | null,
+  ): Promise<OrderOutcome> {
+    const handle = this.client.workflow.getHandle(orderId);
+    try {
+      const order = await handle.executeUpdate(update, { args: [action], updateId: requestId || randomUUID() });
+      return { order, userErrors: failureOf(order) };
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const order = await this.read(orderId);
+        return { order, userErrors: [{ field: null, code: error.cause.type ?? refusal, message: error.cause.message }] };
+      }
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const order = await this.read(orderId);
+      if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
+      return {
+        order,
+        userErrors: [{ field: null, code: refusal, message: `order ${orderId} is ${order.status} and closed` }],
+      };
+    }
+  }
+}
+
+export function unknownOrderError(orderId: string): UserError {
+  return { field: ['input', 'orderId'], code: 'UNKNOWN_ORDER', message: `order ${orderId} does not exist` };
+}
+
+/** An order that ended FAILED says why, with the failure's own code (OUT_OF_STOCK, PAYMENT_DECLINED...). */
+export function failureOf(order: OrderState): UserError[] {
+  if (order.status !== 'FAILED' || !order.failure) return [];
+  return [{ field: null, code: order.failure.code, message: order.failure.message }];
+}

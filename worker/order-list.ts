@@ -1,0 +1,46 @@
+/** The order list the API reads: the order_summary table the workflow keeps current, newest first. */
+import type { FilterQuery, MikroORM } from '@mikro-orm/core';
+import { type OrderSummaryRow, OrderSummarySchema } from './db/entities';
+
+export interface OrderListQuery {
+  status?: string | null;
+  customerId?: string | null;
+  first: number;
+  /** The cursor of the last row of the previous page. */
+  after?: string | null;
+}
+
+export interface OrderListPage {
+  rows: { cursor: string; orderId: string }[];
+  hasNextPage: boolean;
+}
+
+export class OrderListCursorError extends Error {}
+
+function cursorOf(row: OrderSummaryRow): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.orderId}`).toString('base64url');
+}
+
+function parseCursor(cursor: string): { createdAt: Date; orderId: string } {
+  const [at, ...id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (Number.isNaN(createdAt.getTime()) || id.length === 0) throw new OrderListCursorError(`bad cursor "${cursor}"`);
+  return { createdAt, orderId: id.join('|') };
+}
+
+export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<OrderListPage> {
+  const where: FilterQuery<OrderSummaryRow> = {};
+  if (query.status) where.status = query.status;
+  if (query.customerId) where.customerId = query.customerId;
+  if (query.after) {
+    const { createdAt, orderId } = parseCursor(query.after);
+    where.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, orderId: { $lt: orderId } }];
+  }
+  const rows = await orm.em
+    .fork()
+    .find(OrderSummarySchema, where, { orderBy: { createdAt: 'desc', orderId: 'desc' }, limit: query.first + 1 });
+  return {
+    rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), orderId: row.orderId })),
+    hasNextPage: rows.length > query.first,
+  };
+}
