@@ -2,12 +2,12 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { GraphQLError } from 'graphql';
 import {
+  type ActionRefusal,
   approveReturnUpdate,
   auditUpdate,
   cancelUpdate,
   payUpdate,
   requestReturnUpdate,
-  type ActionRefusal,
 } from '../common/actions';
 import {
   type Address,
@@ -174,7 +174,10 @@ builder.queryFields((t) => ({
         const node = states[index];
         return node ? [{ cursor: row.cursor, node }] : [];
       });
-      return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null } };
+      return {
+        edges,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
+      };
     },
   }),
 }));
@@ -281,7 +284,11 @@ builder.mutationFields((t) => ({
         inputError(['input', ...problem.field], problem.message),
       );
       if (!input.customerId.trim()) problems.push(inputError(['input', 'customerId'], 'customerId is empty'));
-      if (input.orderId !== null && input.orderId !== undefined && !/^[\w.:-]{1,100}$/.test(String(input.orderId))) {
+      if (
+        input.orderId !== null &&
+        input.orderId !== undefined &&
+        !/^[\w.:-]{1,100}$/.test(String(input.orderId))
+      ) {
         problems.push(inputError(['input', 'orderId'], 'orderId must be 1-100 letters, digits, _ . : or -'));
       }
       if (problems.length > 0) return { order: null, userErrors: problems };
@@ -303,7 +310,14 @@ builder.mutationFields((t) => ({
     description: 'Pays an order awaiting payment; answers once the charge has gone through or been declined.',
     args: { input: t.arg({ type: PayOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      act(ctx, input.orderId, payUpdate, { paymentMethod: input.paymentMethod }, 'NOT_AWAITING_PAYMENT', input.requestId),
+      act(
+        ctx,
+        input.orderId,
+        payUpdate,
+        { paymentMethod: input.paymentMethod },
+        'NOT_AWAITING_PAYMENT',
+        input.requestId,
+      ),
   }),
   auditOrder: t.field({
     type: OrderPayloadRef,
@@ -324,7 +338,14 @@ builder.mutationFields((t) => ({
     description: 'The customer asks to return a completed order within the return window.',
     args: { input: t.arg({ type: RequestReturnInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      act(ctx, input.orderId, requestReturnUpdate, { reason: input.reason }, 'RETURN_NOT_ALLOWED', input.requestId),
+      act(
+        ctx,
+        input.orderId,
+        requestReturnUpdate,
+        { reason: input.reason },
+        'RETURN_NOT_ALLOWED',
+        input.requestId,
+      ),
   }),
   approveReturn: t.field({
     type: OrderPayloadRef,
@@ -345,6 +366,13 @@ builder.mutationFields((t) => ({
     description: 'The customer cancels before paying; the stock is released.',
     args: { input: t.arg({ type: CancelOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      act(ctx, input.orderId, cancelUpdate, { reason: input.reason ?? undefined }, 'NOT_CANCELLABLE', input.requestId),
+      act(
+        ctx,
+        input.orderId,
+        cancelUpdate,
+        { reason: input.reason ?? undefined },
+        'NOT_CANCELLABLE',
+        input.requestId,
+      ),
   }),
 }));

@@ -1,8 +1,9 @@
 /** Products: the catalogue with live stock, and the staff mutation that creates or edits one. */
+
+import type { UserError } from '../server/temporal-orders';
 import { CatalogInputError, listProducts, type Product, upsertProduct } from '../worker/catalog';
 import { builder } from './builder';
 import { inputError, UserErrorRef } from './user-error';
-import type { UserError } from '../server/temporal-orders';
 
 const ProductRef = builder.objectRef<Product>('Product').implement({
   fields: (t) => ({
@@ -34,9 +35,14 @@ const UpsertProductInput = builder.inputType('UpsertProductInput', {
     sku: t.string({ required: true }),
     name: t.string({ required: true }),
     priceCents: t.int({ required: true }),
-    stock: t.int({ required: true, description: 'Units available to order (reserved units are kept apart).' }),
+    stock: t.int({
+      required: true,
+      description: 'Units available to order (reserved units are kept apart).',
+    }),
     discontinued: t.boolean({ required: true }),
-    warehouse: t.string({ description: 'Defaults to eu-west for a new product; unchanged for an existing one.' }),
+    warehouse: t.string({
+      description: 'Defaults to eu-west for a new product; unchanged for an existing one.',
+    }),
   }),
 });
 

@@ -92,7 +92,11 @@ export class StatusFeed {
   }
 
   /** Resolves with the order once `done(state)` holds, or with the latest state seen after `timeoutMs`. */
-  async waitFor(orderId: string, done: (state: OrderState) => boolean, timeoutMs: number): Promise<OrderState | null> {
+  async waitFor(
+    orderId: string,
+    done: (state: OrderState) => boolean,
+    timeoutMs: number,
+  ): Promise<OrderState | null> {
     const stream = this.stream(orderId);
     let latest: OrderState | null = null;
     const timer = setTimeout(() => void stream.return(), timeoutMs);

@@ -3,6 +3,8 @@
  * (the request id is the update id, so a retried mutation is answered once), read the state by query.
  * Refusals come back as user errors with the workflow's codes; nothing here decides business rules.
  */
+
+import { randomUUID } from 'node:crypto';
 import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
@@ -11,8 +13,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { randomUUID } from 'node:crypto';
-import { getOrderQuery, ORDER_WORKFLOW, type ActionRefusal } from '../common/actions';
+import { type ActionRefusal, getOrderQuery, ORDER_WORKFLOW } from '../common/actions';
 import type { OrderInput, OrderSettings, OrderState, OrderStatus } from '../common/order';
 import type { OrderSource } from './order-watcher';
 
@@ -91,19 +92,27 @@ export class TemporalOrders implements OrderSource {
   ): Promise<OrderOutcome> {
     const handle = this.client.workflow.getHandle(orderId);
     try {
-      const order = await handle.executeUpdate(update, { args: [action], updateId: requestId || randomUUID() });
+      const order = await handle.executeUpdate(update, {
+        args: [action],
+        updateId: requestId || randomUUID(),
+      });
       return { order, userErrors: failureOf(order) };
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const order = await this.read(orderId);
-        return { order, userErrors: [{ field: null, code: error.cause.type ?? refusal, message: error.cause.message }] };
+        return {
+          order,
+          userErrors: [{ field: null, code: error.cause.type ?? refusal, message: error.cause.message }],
+        };
       }
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const order = await this.read(orderId);
       if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
       return {
         order,
-        userErrors: [{ field: null, code: refusal, message: `order ${orderId} is ${order.status} and closed` }],
+        userErrors: [
+          { field: null, code: refusal, message: `order ${orderId} is ${order.status} and closed` },
+        ],
       };
     }
   }

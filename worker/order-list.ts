@@ -24,7 +24,8 @@ function cursorOf(row: OrderSummaryRow): string {
 function parseCursor(cursor: string): { createdAt: Date; orderId: string } {
   const [at, ...id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const createdAt = new Date(at ?? '');
-  if (Number.isNaN(createdAt.getTime()) || id.length === 0) throw new OrderListCursorError(`bad cursor "${cursor}"`);
+  if (Number.isNaN(createdAt.getTime()) || id.length === 0)
+    throw new OrderListCursorError(`bad cursor "${cursor}"`);
   return { createdAt, orderId: id.join('|') };
 }
 
@@ -38,7 +39,10 @@ export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<
   }
   const rows = await orm.em
     .fork()
-    .find(OrderSummarySchema, where, { orderBy: { createdAt: 'desc', orderId: 'desc' }, limit: query.first + 1 });
+    .find(OrderSummarySchema, where, {
+      orderBy: { createdAt: 'desc', orderId: 'desc' },
+      limit: query.first + 1,
+    });
   return {
     rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), orderId: row.orderId })),
     hasNextPage: rows.length > query.first,
