@@ -30,8 +30,8 @@ export interface OrderOutcome {
 
 export type NewOrder = Omit<OrderInput, 'orderId' | 'settings'> & { orderId?: string | null };
 
-/** Statuses an order passes through on its own right after it is placed. */
-const SETTLING: readonly OrderStatus[] = ['VALIDATING', 'RESERVING'];
+/** Statuses an order passes through on its own right after it is placed (or refused). */
+const SETTLING: readonly OrderStatus[] = ['VALIDATING', 'RESERVING', 'COMPENSATING'];
 
 export class TemporalOrders implements OrderSource {
   constructor(
@@ -122,8 +122,8 @@ export function unknownOrderError(orderId: string): UserError {
   return { field: ['input', 'orderId'], code: 'UNKNOWN_ORDER', message: `order ${orderId} does not exist` };
 }
 
-/** An order that ended FAILED says why, with the failure's own code (OUT_OF_STOCK, PAYMENT_DECLINED...). */
+/** An order failing or failed says why, with the failure's own code (OUT_OF_STOCK, PAYMENT_DECLINED...). */
 export function failureOf(order: OrderState): UserError[] {
-  if (order.status !== 'FAILED' || !order.failure) return [];
+  if (!order.failure || (order.status !== 'FAILED' && order.status !== 'COMPENSATING')) return [];
   return [{ field: null, code: order.failure.code, message: order.failure.message }];
 }

@@ -1,0 +1,45 @@
+/** Wires the API together: Temporal client, order service, status feed, schema context, HTTP server. */
+import type { AddressInfo } from 'node:net';
+import type { MikroORM } from '@mikro-orm/core';
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../common/config';
+import { createApi, type RequestHandler } from './app';
+import { StatusFeed } from './status-feed';
+import { TemporalOrders } from './temporal-orders';
+
+export interface RunningApi {
+  url: string;
+  feed: StatusFeed;
+  close(): Promise<void>;
+}
+
+export async function startApi(
+  config: Config,
+  orm: MikroORM,
+  temporalAddress: string,
+  extraHandler?: RequestHandler,
+): Promise<RunningApi> {
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const orders = new TemporalOrders(client, config.taskQueue, config.order);
+  const feed = new StatusFeed(orders);
+  const health = async () => ({
+    temporal: await connection.workflowService.getSystemInfo({}).then(
+      () => true,
+      () => false,
+    ),
+    database: await orm.isConnected(),
+  });
+  const api = createApi({ context: { orders, feed, orm }, health, extraHandler });
+  await new Promise<void>((resolve) => api.server.listen(config.port, '0.0.0.0', resolve));
+  const { port } = api.server.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    feed,
+    async close() {
+      feed.close();
+      await api.close();
+      await connection.close();
+    },
+  };
+}
