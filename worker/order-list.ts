@@ -37,12 +37,10 @@ export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<
     const { createdAt, orderId } = parseCursor(query.after);
     where.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, orderId: { $lt: orderId } }];
   }
-  const rows = await orm.em
-    .fork()
-    .find(OrderSummarySchema, where, {
-      orderBy: { createdAt: 'desc', orderId: 'desc' },
-      limit: query.first + 1,
-    });
+  const rows = await orm.em.fork().find(OrderSummarySchema, where, {
+    orderBy: { createdAt: 'desc', orderId: 'desc' },
+    limit: query.first + 1,
+  });
   return {
     rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), orderId: row.orderId })),
     hasNextPage: rows.length > query.first,
