@@ -36,12 +36,14 @@ export async function startWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   activities: OrderActivities,
+  onStatusChange?: (orderId: string) => void,
 ) {
   return createOrderWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue,
     activities,
+    onStatusChange,
     workflowBundle: await workflowBundle(),
   });
 }

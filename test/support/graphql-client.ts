@@ -1,0 +1,91 @@
+/** Talks to the API the way a client does: HTTP POST, graphql-ws over WebSocket, and SSE. */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  body: { data?: T; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  text: string;
+}
+
+export async function post<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<GraphQLResponse<T>> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: JSON.parse(text), text };
+}
+
+export interface StatusEvent {
+  version: number;
+  status: string;
+  step: string | null;
+  message: string;
+  at: string;
+}
+
+export const ORDER_STATUS_SUBSCRIPTION = `subscription Track($id: ID!, $since: Int) {
+  orderStatus(id: $id, sinceVersion: $since) { orderId version status step message at order { id status version } }
+}`;
+
+/** Collects every event of one subscription over graphql-ws until the server completes it. */
+export function collectOverWebSocket(
+  url: string,
+  variables: Record<string, unknown>,
+  onEvent: (event: StatusEvent) => void = () => undefined,
+): { done: Promise<StatusEvent[]>; close(): void } {
+  const client = createClient({
+    url: `${url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    lazy: true,
+  });
+  const events: StatusEvent[] = [];
+  let unsubscribe = () => undefined as void;
+  const done = new Promise<StatusEvent[]>((resolve, reject) => {
+    unsubscribe = client.subscribe<{ orderStatus: StatusEvent }>(
+      { query: ORDER_STATUS_SUBSCRIPTION, variables },
+      {
+        next: (message) => {
+          if (message.errors) reject(new Error(JSON.stringify(message.errors)));
+          if (message.data) {
+            events.push(message.data.orderStatus);
+            onEvent(message.data.orderStatus);
+          }
+        },
+        error: (error) => reject(error instanceof Error ? error : new Error(JSON.stringify(error))),
+        complete: () => resolve(events),
+      },
+    );
+  }).finally(() => void client.dispose());
+  return {
+    done,
+    close: () => {
+      unsubscribe();
+      void client.dispose();
+    },
+  };
+}
+
+/** Collects every event of one subscription over Yoga's server-sent events until the stream ends. */
+export async function collectOverSse(
+  url: string,
+  variables: Record<string, unknown>,
+): Promise<StatusEvent[]> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query: ORDER_STATUS_SUBSCRIPTION, variables }),
+  });
+  const text = await response.text();
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('data: ') && line.length > 'data: '.length)
+    .map((line) => JSON.parse(line.slice('data: '.length)) as { data?: { orderStatus: StatusEvent } })
+    .flatMap((message) => (message.data ? [message.data.orderStatus] : []));
+}

@@ -1,0 +1,46 @@
+/** The whole system in the test process: Temporal dev server, MariaDB database, worker and API. */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { readConfig } from '../../common/config';
+import { type RunningApi, startApi } from '../../server/start-api';
+import { createActivities } from '../../worker/activities';
+import { createTestOrm, type TestDatabase } from './database';
+import { startDevServer, startWorker } from './temporal';
+
+export interface Stack {
+  env: TestWorkflowEnvironment;
+  db: TestDatabase;
+  api: RunningApi;
+  /** The environment a second server process needs to join this stack. */
+  processEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startStack(taskQueue: string, settings: Record<string, string> = {}): Promise<Stack> {
+  const [env, db] = await Promise.all([startDevServer(), createTestOrm()]);
+  const processEnv = {
+    TEMPORAL_ADDRESS: env.address,
+    DATABASE_URL: db.databaseUrl,
+    TASK_QUEUE: taskQueue,
+    RETURN_WINDOW: '2s',
+    ...settings,
+  };
+  const api = await startApi(readConfig({ ...processEnv, PORT: '0' }), db.orm, env.address);
+  const worker: Worker = await startWorker(env, taskQueue, createActivities({ orm: db.orm }), (orderId) =>
+    api.feed.nudge(orderId),
+  );
+  const running = worker.run();
+  return {
+    env,
+    db,
+    api,
+    processEnv,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await api.close();
+      await env.teardown();
+      await db.dispose();
+    },
+  };
+}
