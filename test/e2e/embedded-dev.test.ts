@@ -1,0 +1,74 @@
+/**
+ * `npm run dev` as a newcomer runs it: its own Temporal dev server, the worker in-process, inventory in
+ * an embedded SQLite file; an order placed and paid over HTTP streams to COMPLETED; SIGTERM stops it all.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { collectOverWebSocket, post } from '../support/graphql-client';
+import { freePort } from '../support/ports';
+import { type ChildHandle, spawnTs } from '../support/processes';
+
+let dev: ChildHandle | undefined;
+let directory = '';
+
+afterAll(async () => {
+  await dev?.kill('SIGKILL');
+  if (directory) await rm(directory, { recursive: true, force: true });
+});
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('the embedded default (npm run dev)', () => {
+  it('runs an order to COMPLETED on SQLite and its own Temporal dev server, and stops everything on SIGTERM', async () => {
+    directory = await mkdtemp(join(tmpdir(), 'orderflow-dev-'));
+    const temporalPort = await freePort();
+    dev = spawnTs('server/dev.ts', {
+      DATABASE_URL: '',
+      TEMPORAL_ADDRESS: '',
+      SQLITE_PATH: join(directory, 'orderflow.sqlite'),
+      PORT: String(await freePort()),
+      TEMPORAL_DEV_PORT: String(temporalPort),
+      TEMPORAL_DEV_UI_PORT: String(await freePort()),
+      RETURN_WINDOW: '2s',
+    });
+    await dev.waitFor(/Ctrl-C stops everything/, 90_000);
+    const url = /GraphQL\/GraphiQL (http:\/\/localhost:\d+)\/graphql/.exec(dev.output())?.[1] ?? '';
+    expect(dev.output()).toContain(join(directory, 'orderflow.sqlite'));
+
+    const placed = await post<{ placeOrder: { order: { id: string; status: string } } }>(
+      url,
+      `mutation { placeOrder(input: { customerId: "newcomer", items: [{ sku: "MUG-BLUE", quantity: 1 }],
+        address: { name: "N", line1: "1 Road", city: "Lyon", postalCode: "69001", country: "FR" } }) { order { id status } } }`,
+    );
+    const order = placed.body.data?.placeOrder.order;
+    expect(order?.status).toBe('AWAITING_PAYMENT');
+    const stream = collectOverWebSocket(url, { id: order?.id, since: 0 });
+    await post(
+      url,
+      `mutation { payOrder(input: { orderId: "${order?.id}", paymentMethod: "tok_visa" }) { order { id } } }`,
+    );
+    const events = await stream.done;
+    expect(events.map((event) => event.status)).toContain('COMPLETED');
+
+    const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+    const graphiql = await page.text();
+    expect(graphiql).toContain('Orderflow');
+    expect(graphiql).not.toMatch(/unpkg\.com|jsdelivr|cdnjs/);
+
+    await dev.kill('SIGTERM');
+    expect(dev.output()).toContain('stopping...');
+    expect(await answers(temporalPort)).toBe(false);
+  }, 150_000);
+});
