@@ -39,6 +39,7 @@ export async function startApi(
     async close() {
       feed.close();
       await api.close();
+      await orders.drain();
       await connection.close();
     },
   };

@@ -40,21 +40,42 @@ export class TemporalOrders implements OrderSource {
     private readonly settings: OrderSettings,
   ) {}
 
-  async read(orderId: string): Promise<OrderState | null> {
-    try {
-      return await this.client.workflow.getHandle(orderId).query(getOrderQuery);
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return null;
-      throw error;
-    }
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  read(orderId: string): Promise<OrderState | null> {
+    return this.track(
+      this.client.workflow
+        .getHandle(orderId)
+        .query(getOrderQuery)
+        .catch((error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return null;
+          throw error;
+        }),
+    );
   }
 
-  async waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void> {
-    await this.client
-      .withAbortSignal(signal, () => this.client.workflow.getHandle(orderId).result())
-      .catch((error: unknown) => {
-        if (signal.aborted || error instanceof WorkflowNotFoundError) throw error;
-      });
+  waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void> {
+    return this.track(
+      this.client
+        .withAbortSignal(signal, () => this.client.workflow.getHandle(orderId).result())
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (signal.aborted || error instanceof WorkflowNotFoundError) throw error;
+          },
+        ),
+    );
+  }
+
+  /** Waits for the reads in flight (and their retries) to end, so the connection can close under none. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.inFlight.add(call);
+    void call.finally(() => this.inFlight.delete(call)).catch(() => undefined);
+    return call;
   }
 
   /** Starts the order's workflow, or finds the one already started under that id; never starts two. */

@@ -16,7 +16,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(taskQueue: string, settings: Record<string, string> = {}): Promise<Stack> {
+/** With `workerApart`, no worker runs here: start one in another process from `processEnv`. */
+export async function startStack(
+  taskQueue: string,
+  settings: Record<string, string> = {},
+  workerApart = false,
+): Promise<Stack> {
   const [env, db] = await Promise.all([startDevServer(), createTestOrm()]);
   const processEnv = {
     TEMPORAL_ADDRESS: env.address,
@@ -26,17 +31,19 @@ export async function startStack(taskQueue: string, settings: Record<string, str
     ...settings,
   };
   const api = await startApi(readConfig({ ...processEnv, PORT: '0' }), db.orm, env.address);
-  const worker: Worker = await startWorker(env, taskQueue, createActivities({ orm: db.orm }), (orderId) =>
-    api.feed.nudge(orderId),
-  );
-  const running = worker.run();
+  const worker: Worker | undefined = workerApart
+    ? undefined
+    : await startWorker(env, taskQueue, createActivities({ orm: db.orm }), (orderId) =>
+        api.feed.nudge(orderId),
+      );
+  const running = worker?.run();
   return {
     env,
     db,
     api,
     processEnv,
     async stop() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await api.close();
       await env.teardown();
