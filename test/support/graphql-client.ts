@@ -46,7 +46,7 @@ export function collectOverWebSocket(
     lazy: true,
   });
   const events: StatusEvent[] = [];
-  let unsubscribe = () => undefined as void;
+  let unsubscribe: () => void = () => undefined;
   const done = new Promise<StatusEvent[]>((resolve, reject) => {
     unsubscribe = client.subscribe<{ orderStatus: StatusEvent }>(
       { query: ORDER_STATUS_SUBSCRIPTION, variables },
