@@ -1,0 +1,666 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type AddressInput = {
+  city: string;
+  country: string;
+  line1: string;
+  name: string;
+  postalCode: string;
+};
+
+export type ApproveReturnInput = {
+  approve: boolean;
+  orderId: string | number;
+  /** Required to reject. */
+  reason?: string | null | undefined;
+  /** Your id for this request: a retry with the same id is answered once. */
+  requestId?: string | null | undefined;
+};
+
+export type AuditOrderInput = {
+  approve: boolean;
+  orderId: string | number;
+  /** Required to reject. */
+  reason?: string | null | undefined;
+  /** Your id for this request: a retry with the same id is answered once. */
+  requestId?: string | null | undefined;
+};
+
+export type CancelOrderInput = {
+  orderId: string | number;
+  reason?: string | null | undefined;
+  /** Your id for this request: a retry with the same id is answered once. */
+  requestId?: string | null | undefined;
+};
+
+export type OrderLineInput = {
+  quantity: number;
+  sku: string;
+};
+
+export type OrderStatus =
+  | 'AWAITING_AUDIT'
+  | 'AWAITING_PAYMENT'
+  | 'CANCELLED'
+  | 'CHARGING'
+  | 'COMPENSATING'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'REJECTED'
+  | 'RESERVING'
+  | 'RETURNED'
+  | 'RETURNING'
+  | 'RETURN_REQUESTED'
+  | 'SHIPPING'
+  | 'VALIDATING';
+
+export type PayOrderInput = {
+  orderId: string | number;
+  /** tok_visa, tok_chargeDeclined or tok_flaky */
+  paymentMethod: string;
+  /** Your id for this request: a retry with the same id is answered once. */
+  requestId?: string | null | undefined;
+};
+
+export type PlaceOrderInput = {
+  address: AddressInput;
+  customerId: string;
+  /** Send the order to a staff risk audit whatever its amount. */
+  flagged?: boolean | null | undefined;
+  items: Array<OrderLineInput>;
+  /** Your id for the order: placing it again returns the same order. */
+  orderId?: string | number | null | undefined;
+};
+
+export type RequestReturnInput = {
+  orderId: string | number;
+  reason: string;
+  /** Your id for this request: a retry with the same id is answered once. */
+  requestId?: string | null | undefined;
+};
+
+export type OrderViewFragment = { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> };
+
+export type ProductsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ProductsQuery = { products: Array<{ sku: string, name: string, priceCents: number, available: number, reserved: number, discontinued: boolean, warehouse: string }> };
+
+export type RecentOrdersQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RecentOrdersQuery = { orders: { nodes: Array<{ id: string, customerId: string, status: OrderStatus, totalCents: number, updatedAt: string }> } };
+
+export type OrderQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type OrderQuery = { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null };
+
+export type PlaceOrderMutationVariables = Exact<{
+  input: PlaceOrderInput;
+}>;
+
+
+export type PlaceOrderMutation = { placeOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type PayOrderMutationVariables = Exact<{
+  input: PayOrderInput;
+}>;
+
+
+export type PayOrderMutation = { payOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type AuditOrderMutationVariables = Exact<{
+  input: AuditOrderInput;
+}>;
+
+
+export type AuditOrderMutation = { auditOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type CancelOrderMutationVariables = Exact<{
+  input: CancelOrderInput;
+}>;
+
+
+export type CancelOrderMutation = { cancelOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type RequestReturnMutationVariables = Exact<{
+  input: RequestReturnInput;
+}>;
+
+
+export type RequestReturnMutation = { requestReturn: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type ApproveReturnMutationVariables = Exact<{
+  input: ApproveReturnInput;
+}>;
+
+
+export type ApproveReturnMutation = { approveReturn: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+
+export type OrderStatusSubscriptionVariables = Exact<{
+  id: string | number;
+  sinceVersion?: number | null | undefined;
+}>;
+
+
+export type OrderStatusSubscription = { orderStatus: { version: number, status: OrderStatus, step: string | null, message: string, at: string, order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const OrderViewFragmentDoc = new TypedDocumentString(`
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}
+    `, {"fragmentName":"OrderView"}) as unknown as TypedDocumentString<OrderViewFragment, unknown>;
+export const ProductsDocument = new TypedDocumentString(`
+    query Products {
+  products {
+    sku
+    name
+    priceCents
+    available
+    reserved
+    discontinued
+    warehouse
+  }
+}
+    `) as unknown as TypedDocumentString<ProductsQuery, ProductsQueryVariables>;
+export const RecentOrdersDocument = new TypedDocumentString(`
+    query RecentOrders {
+  orders(first: 8) {
+    nodes {
+      id
+      customerId
+      status
+      totalCents
+      updatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecentOrdersQuery, RecentOrdersQueryVariables>;
+export const OrderDocument = new TypedDocumentString(`
+    query Order($id: ID!) {
+  order(id: $id) {
+    ...OrderView
+  }
+}
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}`) as unknown as TypedDocumentString<OrderQuery, OrderQueryVariables>;
+export const PlaceOrderDocument = new TypedDocumentString(`
+    mutation PlaceOrder($input: PlaceOrderInput!) {
+  placeOrder(input: $input) {
+    order {
+      ...OrderView
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}`) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
+export const PayOrderDocument = new TypedDocumentString(`
+    mutation PayOrder($input: PayOrderInput!) {
+  payOrder(input: $input) {
+    order {
+      ...OrderView
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}`) as unknown as TypedDocumentString<PayOrderMutation, PayOrderMutationVariables>;
+export const AuditOrderDocument = new TypedDocumentString(`
+    mutation AuditOrder($input: AuditOrderInput!) {
+  auditOrder(input: $input) {
+    order {
+      ...OrderView
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}`) as unknown as TypedDocumentString<AuditOrderMutation, AuditOrderMutationVariables>;
+export const CancelOrderDocument = new TypedDocumentString(`
+    mutation CancelOrder($input: CancelOrderInput!) {
+  cancelOrder(input: $input) {
+    order {
+      ...OrderView
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}`) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
+export const RequestReturnDocument = new TypedDocumentString(`
+    mutation RequestReturn($input: RequestReturnInput!) {
+  requestReturn(input: $input) {
+    order {
+      ...OrderView
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}`) as unknown as TypedDocumentString<RequestReturnMutation, RequestReturnMutationVariables>;
+export const ApproveReturnDocument = new TypedDocumentString(`
+    mutation ApproveReturn($input: ApproveReturnInput!) {
+  approveReturn(input: $input) {
+    order {
+      ...OrderView
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}`) as unknown as TypedDocumentString<ApproveReturnMutation, ApproveReturnMutationVariables>;
+export const OrderStatusDocument = new TypedDocumentString(`
+    subscription OrderStatus($id: ID!, $sinceVersion: Int) {
+  orderStatus(id: $id, sinceVersion: $sinceVersion) {
+    version
+    status
+    step
+    message
+    at
+    order {
+      ...OrderView
+    }
+  }
+}
+    fragment OrderView on Order {
+  id
+  customerId
+  status
+  version
+  step
+  totalCents
+  failureReason
+  failure {
+    code
+    step
+    message
+  }
+  items {
+    sku
+    name
+    quantity
+    unitPriceCents
+    warehouse
+  }
+  timeline {
+    version
+    status
+    step
+    message
+    at
+  }
+  payment {
+    status
+    method
+    amountCents
+    refundedCents
+  }
+  shipments {
+    id
+    warehouse
+    trackingNumber
+    status
+  }
+  escalations
+}`) as unknown as TypedDocumentString<OrderStatusSubscription, OrderStatusSubscriptionVariables>;
