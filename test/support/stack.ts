@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { readConfig } from '../../common/config';
 import { type RunningApi, startApi } from '../../server/start-api';
+import { webDemoHandler } from '../../server/web-demo-assets';
 import { createActivities } from '../../worker/activities';
 import { createTestOrm, type TestDatabase } from './database';
 import { startDevServer, startWorker } from './temporal';
@@ -30,7 +31,7 @@ export async function startStack(
     RETURN_WINDOW: '2s',
     ...settings,
   };
-  const api = await startApi(readConfig({ ...processEnv, PORT: '0' }), db.orm, env.address);
+  const api = await startApi(readConfig({ ...processEnv, PORT: '0' }), db.orm, env.address, webDemoHandler());
   const worker: Worker | undefined = workerApart
     ? undefined
     : await startWorker(env, taskQueue, createActivities({ orm: db.orm }), (orderId) =>
