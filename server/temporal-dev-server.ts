@@ -17,7 +17,8 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-function portAnswers(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on the port at 127.0.0.1. */
+export function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     socket.once('connect', () => {

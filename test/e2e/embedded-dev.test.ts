@@ -3,10 +3,10 @@
  * an embedded SQLite file; an order placed and paid over HTTP streams to COMPLETED; SIGTERM stops it all.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { portAnswers } from '../../server/temporal-dev-server';
 import { collectOverWebSocket, post } from '../support/graphql-client';
 import { freePort } from '../support/ports';
 import { type ChildHandle, spawnTs } from '../support/processes';
@@ -18,17 +18,6 @@ afterAll(async () => {
   await dev?.kill('SIGKILL');
   if (directory) await rm(directory, { recursive: true, force: true });
 });
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 describe('the embedded default (npm run dev)', () => {
   it('runs an order to COMPLETED on SQLite and its own Temporal dev server, and stops everything on SIGTERM', async () => {
@@ -69,6 +58,6 @@ describe('the embedded default (npm run dev)', () => {
 
     await dev.kill('SIGTERM');
     expect(dev.output()).toContain('stopping...');
-    expect(await answers(temporalPort)).toBe(false);
+    expect(await portAnswers(temporalPort)).toBe(false);
   }, 150_000);
 });

@@ -2,6 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { createConnection } from 'mysql2/promise';
+import { afterAll, beforeAll } from 'vitest';
+import { createActivities } from '../../worker/activities';
+import type { OrderActivities } from '../../worker/activities/contract';
 import { openOrm } from '../../worker/db/orm';
 
 export const MARIADB_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -34,4 +37,16 @@ export async function createTestOrm(): Promise<TestDatabase> {
       await admin(`DROP DATABASE IF EXISTS ${name}`);
     },
   };
+}
+
+/** For a test file of activity tests: a fresh database and the real activities on it, for the whole file. */
+export function useActivitiesOnTestDatabase(): { db(): TestDatabase; activities(): OrderActivities } {
+  let db: TestDatabase;
+  let activities: OrderActivities;
+  beforeAll(async () => {
+    db = await createTestOrm();
+    activities = createActivities({ orm: db.orm });
+  });
+  afterAll(() => db?.dispose());
+  return { db: () => db, activities: () => activities };
 }
