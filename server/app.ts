@@ -51,11 +51,14 @@ export function createApi(options: ApiOptions): Api {
 
   const server = createServer((request, response) => {
     if (request.url === '/healthz') {
-      void options.health().then((checks) => {
-        const healthy = Object.values(checks).every(Boolean);
-        response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ ok: healthy, ...checks }));
-      });
+      void options
+        .health()
+        .catch(() => ({ checks: false }))
+        .then((checks) => {
+          const healthy = Object.values(checks).every(Boolean);
+          response.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ ok: healthy, ...checks }));
+        });
       return;
     }
     if (options.extraHandler?.(request, response)) return;

@@ -16,46 +16,86 @@ import { webDemoHandler } from './web-demo-assets';
 Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 const config = readConfig();
 const cleanups: (() => Promise<void>)[] = [];
+/** Set by Ctrl-C or SIGTERM; during start-up the next finished step notices it and everything stops. */
+let stopRequested = false;
+let started = false;
+
+class StopRequested extends Error {}
 
 async function stopAll(): Promise<void> {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch((error) => console.error(error));
+  for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
+    await cleanup().catch((error: unknown) => console.error(error));
+  }
+}
+
+/** Starts one part and registers how to stop it before anything else can happen. */
+async function launch<T>(start: () => Promise<T>, stop: (part: T) => Promise<void>): Promise<T> {
+  const part = await start();
+  cleanups.push(() => stop(part));
+  if (stopRequested) throw new StopRequested();
+  return part;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopRequested) return;
+    stopRequested = true;
+    console.log('stopping...');
+    // Still starting: the step under way registers its part, sees the request and stops everything.
+    if (started) void stopAll().then(() => process.exit(0));
+  });
 }
 
 try {
   let temporalAddress = config.temporalAddress;
   let temporalUi = 'the Web UI of your Temporal server';
   if (!temporalAddress) {
-    const devServer = await startTemporalDevServer({
-      dbFile: '.data/temporal.sqlite',
-      port: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
-      uiPort: Number(process.env.TEMPORAL_DEV_UI_PORT ?? 8233),
-    });
-    cleanups.push(() => devServer.stop());
+    const devServer = await launch(
+      () =>
+        startTemporalDevServer({
+          dbFile: '.data/temporal.sqlite',
+          port: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
+          uiPort: Number(process.env.TEMPORAL_DEV_UI_PORT ?? 8233),
+        }),
+      (server) => server.stop(),
+    );
     temporalAddress = devServer.address;
     temporalUi = devServer.uiUrl;
   }
+  const address = temporalAddress;
 
-  const orm = await openOrm({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
-  cleanups.push(() => orm.close());
+  const orm = await launch(
+    () => openOrm({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath }),
+    (opened) => opened.close(),
+  );
   await seedDemoProducts(orm);
 
-  const api = await startApi(config, orm, temporalAddress, webDemoHandler());
-  cleanups.push(() => api.close());
+  const api = await launch(
+    () => startApi(config, orm, address, webDemoHandler()),
+    (running) => running.close(),
+  );
 
-  const connection = await NativeConnection.connect({ address: temporalAddress });
-  const worker = await createOrderWorker({
-    connection,
-    namespace: config.temporalNamespace,
-    taskQueue: config.taskQueue,
-    activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
-    onStatusChange: (orderId) => api.feed.nudge(orderId),
-  });
-  const running = worker.run();
-  cleanups.push(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  });
+  const connection = await launch(
+    () => NativeConnection.connect({ address }),
+    (open) => open.close(),
+  );
+  await launch(
+    async () => {
+      const worker = await createOrderWorker({
+        connection,
+        namespace: config.temporalNamespace,
+        taskQueue: config.taskQueue,
+        activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
+        onStatusChange: (orderId) => api.feed.nudge(orderId),
+      });
+      return { worker, running: worker.run() };
+    },
+    async ({ worker, running }) => {
+      worker.shutdown();
+      await running;
+    },
+  );
+  started = true;
 
   console.log(`
 Orderflow is running
@@ -65,15 +105,7 @@ Orderflow is running
   inventory        ${config.databaseUrl ? 'MySQL' : config.sqlitePath}
 Ctrl-C stops everything.`);
 } catch (error) {
-  console.error(error);
+  if (!(error instanceof StopRequested)) console.error(error);
   await stopAll();
-  process.exit(1);
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, async () => {
-    console.log('stopping...');
-    await stopAll();
-    process.exit(0);
-  });
+  process.exit(stopRequested ? 0 : 1);
 }

@@ -12,6 +12,8 @@ export interface OrderSource {
   waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void>;
 }
 
+const CLOSING_READS = 5;
+
 export interface PollTiming {
   fastMs: number;
   slowMs: number;
@@ -26,6 +28,8 @@ export class OrderWatcher {
   private inFlight: Promise<void> | undefined;
   private pollAgain = false;
   private idlePolls = 0;
+  /** Why the last read failed, while it has not succeeded since. */
+  private lastError: unknown;
   private readonly abort = new AbortController();
 
   constructor(
@@ -40,9 +44,12 @@ export class OrderWatcher {
     );
   }
 
-  /** The latest state, reading it first when none has been read yet. */
+  /** The latest state, reading it first when none has been read yet; throws when that read failed. */
   async current(): Promise<OrderState | null> {
-    if (!this.state) await this.poll();
+    if (!this.state) {
+      await this.poll();
+      if (!this.state && this.lastError !== undefined) throw this.lastError;
+    }
     return this.state;
   }
 
@@ -65,6 +72,7 @@ export class OrderWatcher {
 
   /** One read at a time; a nudge during a read asks for one more right after it. */
   private poll(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     if (this.inFlight) {
       this.pollAgain = true;
       return this.inFlight;
@@ -86,7 +94,9 @@ export class OrderWatcher {
     let state: OrderState | null;
     try {
       state = await this.source.read(this.orderId);
-    } catch {
+      this.lastError = undefined;
+    } catch (error) {
+      this.lastError = error;
       this.idlePolls += 1; // Temporal unreachable for a moment: back off, the next poll retries.
       return;
     }
@@ -105,8 +115,18 @@ export class OrderWatcher {
     this.timer = setTimeout(() => void this.poll(), delay);
   }
 
+  /**
+   * A read in flight when the workflow closed may have started before its last change, so the final state
+   * comes from a read that starts after the close (retried a few times if Temporal does not answer).
+   */
   private async markClosed(): Promise<void> {
-    await this.poll();
+    for (let attempt = 0; attempt < CLOSING_READS && !this.stopped; attempt += 1) {
+      while (this.inFlight) await this.inFlight;
+      await this.poll();
+      if (this.lastError === undefined) break;
+      await new Promise((resolve) => setTimeout(resolve, this.timing.fastMs));
+    }
+    if (this.stopped) return;
     this.closed = true;
     clearTimeout(this.timer);
     if (this.state) this.onChange(this.state);

@@ -33,14 +33,18 @@ export async function startApi(
   const api = createApi({ context: { orders, feed, orm }, health, extraHandler });
   await new Promise<void>((resolve) => api.server.listen(config.port, '0.0.0.0', resolve));
   const { port } = api.server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   return {
     url: `http://localhost:${port}`,
     feed,
-    async close() {
-      feed.close();
-      await api.close();
-      await orders.drain();
-      await connection.close();
+    close() {
+      closing ??= (async () => {
+        feed.close();
+        await api.close();
+        await orders.drain();
+        await connection.close();
+      })();
+      return closing;
     },
   };
 }

@@ -22,6 +22,14 @@ export function unknownOrder(orderId: string): GraphQLError {
   return new GraphQLError(`order ${orderId} does not exist`, { extensions: { code: 'UNKNOWN_ORDER' } });
 }
 
+/** Temporal did not answer the first read: say so with the order id, rather than call the order unknown. */
+export function unreadableOrder(orderId: string, cause: unknown): GraphQLError {
+  return new GraphQLError(`order ${orderId} cannot be read right now; subscribe again shortly`, {
+    extensions: { code: 'ORDER_UNAVAILABLE' },
+    originalError: cause instanceof Error ? cause : undefined,
+  });
+}
+
 export class StatusFeed {
   private readonly pubsub = createPubSub<{ 'order:status': [orderId: string, state: OrderState] }>();
   private readonly watchers = new Map<string, OrderWatcher>();
@@ -62,7 +70,9 @@ export class StatusFeed {
         latest.wake?.();
       });
       try {
-        let state = await watcher.current();
+        let state = await watcher.current().catch((error: unknown) => {
+          throw unreadableOrder(orderId, error);
+        });
         if (!state) throw unknownOrder(orderId);
         let sent = sinceVersion ?? state.version - 1;
         while (!stopped) {
@@ -91,7 +101,10 @@ export class StatusFeed {
     });
   }
 
-  /** Resolves with the order once `done(state)` holds, or with the latest state seen after `timeoutMs`. */
+  /**
+   * Resolves with the order once `done(state)` holds, or with the latest state seen after `timeoutMs`
+   * (null when none could be read: the caller decides what that means).
+   */
   async waitFor(
     orderId: string,
     done: (state: OrderState) => boolean,
@@ -105,6 +118,8 @@ export class StatusFeed {
         latest = event.order;
         if (done(latest)) break;
       }
+    } catch {
+      // Unknown or unreadable order: `latest` says what was seen.
     } finally {
       clearTimeout(timer);
     }

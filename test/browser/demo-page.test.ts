@@ -8,6 +8,10 @@ import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payUpdate } from '../../common/actions';
+import { readConfig } from '../../common/config';
+import { startApi } from '../../server/start-api';
+import { webDemoHandler } from '../../server/web-demo-assets';
 import { type Shelf, stockShelf } from '../support/ledger';
 import { type Stack, startStack } from '../support/stack';
 
@@ -96,5 +100,39 @@ describe('the demo page', () => {
     expect(await stillTheSamePage(page)).toBe(true);
     await page.screenshot({ path: resolve(ARTIFACTS, 'demo-declined.png'), fullPage: true });
     await page.close();
+  });
+
+  it('catches up by itself after the server is stopped and started again, missing nothing', async () => {
+    const shelf = await stockShelf(stack.db.orm);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await placeFromPage(page, shelf);
+    const orderId = (await page.locator('#order-id').textContent()) ?? '';
+    const port = new URL(stack.api.url).port;
+
+    await stack.api.close();
+    await expect
+      .poll(() => page.locator('#connection').textContent(), { timeout: 20_000 })
+      .toBe('reconnecting…');
+    await stack.env.client.workflow
+      .getHandle(orderId)
+      .executeUpdate(payUpdate, { args: [{ paymentMethod: 'tok_visa' }] });
+    const restarted = await startApi(
+      readConfig({ ...stack.processEnv, PORT: port }),
+      stack.db.orm,
+      stack.env.address,
+      webDemoHandler(),
+    );
+    try {
+      await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toBe('COMPLETED');
+      const versions = await page.locator('#timeline .v').allTextContents();
+      expect(versions).toEqual(
+        Array.from({ length: versions.length }, (_, index) => `v${versions.length - index}`),
+      );
+      expect(await stillTheSamePage(page)).toBe(true);
+      await page.screenshot({ path: resolve(ARTIFACTS, 'demo-reconnected.png'), fullPage: true });
+    } finally {
+      await page.close();
+      await restarted.close();
+    }
   });
 });

@@ -20,12 +20,30 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
   return body.data;
 }
 
+const connectionListeners = new Set<(connected: boolean) => void>();
+
+/**
+ * Reconnects for ever and resubscribes by itself; subscribers drop events at versions they already have,
+ * so a resubscription after a restart of the server misses nothing and shows nothing twice.
+ */
 const socket = createClient({
   url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
   retryAttempts: Number.POSITIVE_INFINITY,
   shouldRetry: () => true,
   keepAlive: 10_000,
+  on: {
+    connected: () => {
+      for (const listener of connectionListeners) listener(true);
+    },
+    closed: () => {
+      for (const listener of connectionListeners) listener(false);
+    },
+  },
 });
+
+export function onConnectionChange(listener: (connected: boolean) => void): void {
+  connectionListeners.add(listener);
+}
 
 export interface Subscriber<R> {
   next(data: R): void;

@@ -1,6 +1,6 @@
 /** The demo page: products, an order form, and one order followed live (status, saga graph, timeline). */
 import type { OrderViewFragment, ProductsQuery } from '../generated/graphql';
-import { request, subscribe } from './client';
+import { onConnectionChange, request, subscribe } from './client';
 import {
   APPROVE_RETURN,
   AUDIT_ORDER,
@@ -200,38 +200,27 @@ async function perform(run: () => Promise<Payload>): Promise<void> {
   void loadProducts();
 }
 
-/** Follows the order live; after a lost connection it resumes from the last version it saw. */
+/** Follows the order live; the client resubscribes after a lost connection and old versions are dropped. */
 function follow(orderId: string): void {
   stopFollowing();
-  let stopped = false;
-  let unsubscribe: () => void = () => undefined;
-  const start = () => {
-    unsubscribe = subscribe(
-      ORDER_STATUS,
-      { id: orderId, sinceVersion: current?.id === orderId ? current.version : null },
-      {
-        next: ({ orderStatus }) => {
-          setConnection('live', true);
-          if (orderStatus.order.version > (current?.version ?? -1) || current?.id !== orderId)
-            render(orderStatus.order);
-          void loadProducts();
-        },
-        error: () => {
-          setConnection('reconnecting…', false);
-          if (!stopped) setTimeout(start, 1_000);
-        },
-        complete: () => {
-          setConnection('order closed', true);
-          void loadRecent();
-        },
+  stopFollowing = subscribe(
+    ORDER_STATUS,
+    { id: orderId, sinceVersion: current?.id === orderId ? current.version : null },
+    {
+      next: ({ orderStatus }) => {
+        const statusMoved = orderStatus.status !== current?.status;
+        if (orderStatus.order.version > (current?.version ?? -1) || current?.id !== orderId)
+          render(orderStatus.order);
+        void loadProducts();
+        if (statusMoved) void loadRecent();
       },
-    );
-  };
-  start();
-  stopFollowing = () => {
-    stopped = true;
-    unsubscribe();
-  };
+      error: (error) => say(`Live updates stopped: ${error.message}`, 'error'),
+      complete: () => {
+        setConnection('order closed', true);
+        void loadRecent();
+      },
+    },
+  );
 }
 
 async function open(orderId: string): Promise<void> {
@@ -290,6 +279,8 @@ async function placeOrder(form: HTMLFormElement): Promise<void> {
     $('#place').removeAttribute('disabled');
   }
 }
+
+onConnectionChange((connected) => setConnection(connected ? 'live' : 'reconnecting…', connected));
 
 $('#order-form').addEventListener('submit', (event) => {
   event.preventDefault();
