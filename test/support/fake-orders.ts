@@ -8,6 +8,8 @@ export class FakeOrders implements OrderSource {
   failing: Error | undefined;
   /** While set, reads take the state as of their start and answer only once the gate opens. */
   gate: Promise<void> | undefined;
+  /** How long each read takes to answer. */
+  latencyMs = 0;
   private readonly orders = new Map<string, OrderState>();
   private readonly closers = new Map<string, () => void>();
   readonly closeWaits: AbortSignal[] = [];
@@ -42,6 +44,7 @@ export class FakeOrders implements OrderSource {
     this.reads += 1;
     const state = this.orders.get(orderId) ?? null;
     if (this.gate) await this.gate;
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     if (this.failing) throw this.failing;
     return state && structuredClone(state);
   }

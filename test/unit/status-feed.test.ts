@@ -1,0 +1,256 @@
+/**
+ * The status feed against an order source held in memory: what each subscriber receives, when streams
+ * end, how watchers are shared and stopped, and how often the workflow is read.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { OrderWatcher } from '../../server/order-watcher';
+import { type OrderStatusEvent, StatusFeed } from '../../server/status-feed';
+import { FakeOrders } from '../support/fake-orders';
+
+const QUICK = { fastMs: 5, slowMs: 20 };
+/** Polls so rare that only a nudge or a close makes the watcher read. */
+const NEVER_POLLS = { fastMs: 60_000, slowMs: 60_000 };
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function collect(stream: AsyncIterable<OrderStatusEvent>): Promise<OrderStatusEvent[]> {
+  const events: OrderStatusEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let attempt = 0; attempt < 200 && !check(); attempt += 1) await pause(5);
+}
+
+const feeds: StatusFeed[] = [];
+function feedOf(orders: FakeOrders, timing = QUICK): StatusFeed {
+  const feed = new StatusFeed(orders, timing);
+  feeds.push(feed);
+  return feed;
+}
+
+afterEach(() => {
+  for (const feed of feeds.splice(0)) feed.close();
+  vi.useRealTimers();
+});
+
+describe('what a subscriber receives', () => {
+  it('the current state first, then every change in version order, and the stream ends at a final status', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.advance('o1', 'RESERVING');
+    orders.advance('o1', 'AWAITING_PAYMENT');
+    const feed = feedOf(orders);
+    const stream = feed.stream('o1');
+    expect((await stream.next()).value).toMatchObject({
+      orderId: 'o1',
+      version: 3,
+      status: 'AWAITING_PAYMENT',
+    });
+
+    orders.advance('o1', 'CHARGING');
+    orders.advance('o1', 'COMPENSATING');
+    orders.advance('o1', 'FAILED');
+    const rest = await collect(stream);
+
+    expect(rest.map((event) => [event.version, event.status])).toEqual([
+      [4, 'CHARGING'],
+      [5, 'COMPENSATING'],
+      [6, 'FAILED'],
+    ]);
+    expect(rest.every((event) => event.order.version === 6)).toBe(true);
+    await until(() => feed.activeWatchers() === 0);
+    expect(feed.activeWatchers()).toBe(0);
+  });
+
+  it('with sinceVersion, every entry after that version first, then every change, each once', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.advance('o1', 'RESERVING');
+    orders.advance('o1', 'AWAITING_PAYMENT');
+    orders.advance('o1', 'CHARGING');
+    const feed = feedOf(orders);
+    const stream = feed.stream('o1', 1);
+    const replayed = [await stream.next(), await stream.next(), await stream.next()];
+    expect(replayed.map((result) => result.value?.version)).toEqual([2, 3, 4]);
+
+    orders.advance('o1', 'COMPENSATING');
+    feed.nudge('o1');
+    orders.advance('o1', 'CANCELLED');
+    feed.nudge('o1');
+    expect((await collect(stream)).map((event) => event.version)).toEqual([5, 6]);
+  });
+
+  it('reads that find the same version send nothing, however often the watcher is nudged', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const feed = feedOf(orders);
+    const stream = feed.stream('o1');
+    await stream.next();
+    for (let nudge = 0; nudge < 10; nudge += 1) feed.nudge('o1');
+    await pause(50);
+    orders.advance('o1', 'FAILED');
+    feed.nudge('o1');
+    expect((await collect(stream)).map((event) => event.version)).toEqual([2]);
+    expect(orders.reads).toBeGreaterThan(3);
+  });
+
+  it('a subscriber that reads slowly still gets every entry once, in order', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const feed = feedOf(orders);
+    const stream = feed.stream('o1');
+    await stream.next();
+    for (let change = 0; change < 50; change += 1) {
+      orders.advance('o1', 'SHIPPING', `parcel ${change}`);
+      feed.nudge('o1');
+      await pause(1);
+    }
+    orders.advance('o1', 'FAILED');
+    feed.nudge('o1');
+    const versions = (await collect(stream)).map((event) => event.version);
+    expect(versions).toEqual(Array.from({ length: 51 }, (_, index) => index + 2));
+  });
+
+  it('a nudge reads the workflow at once instead of waiting for the next poll', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const feed = feedOf(orders, NEVER_POLLS);
+    const stream = feed.stream('o1');
+    await stream.next();
+    orders.advance('o1', 'RESERVING');
+    feed.nudge('o1');
+    const next = await Promise.race([stream.next(), pause(500).then(() => 'too late' as const)]);
+    expect(next).not.toBe('too late');
+    expect(next).toMatchObject({ value: { version: 2, status: 'RESERVING' } });
+    await stream.return();
+  });
+});
+
+describe('when streams end', () => {
+  it('a closed workflow ends its streams even when the order could still change', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.advance('o1', 'COMPLETED');
+    const feed = feedOf(orders, NEVER_POLLS);
+    const stream = feed.stream('o1');
+    expect((await stream.next()).value?.status).toBe('COMPLETED');
+    orders.close('o1');
+    expect(await collect(stream)).toEqual([]);
+    await until(() => feed.activeWatchers() === 0);
+    expect(feed.activeWatchers()).toBe(0);
+  });
+
+  it('the last change before a close arrives even when a read that started earlier answers last', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.advance('o1', 'COMPLETED');
+    const feed = feedOf(orders, NEVER_POLLS);
+    const stream = feed.stream('o1');
+    await stream.next();
+    let openGate: () => void = () => undefined;
+    orders.gate = new Promise((resolve) => {
+      openGate = resolve;
+    });
+    feed.nudge('o1'); // this read sees version 2 and is held
+    orders.advance('o1', 'COMPLETED', 'return window ended');
+    orders.close('o1');
+    await pause(20);
+    orders.gate = undefined;
+    orders.latencyMs = 20; // the reads after the held one answer after the close has been noticed
+    openGate();
+    expect((await collect(stream)).map((event) => [event.version, event.message])).toEqual([
+      [3, 'return window ended'],
+    ]);
+  });
+
+  it('an unknown order ends the stream with UNKNOWN_ORDER naming it, and releases its watcher', async () => {
+    const feed = feedOf(new FakeOrders());
+    const failure = await collect(feed.stream('ghost')).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      message: expect.stringContaining('ghost'),
+      extensions: { code: 'UNKNOWN_ORDER' },
+    });
+    await until(() => feed.activeWatchers() === 0);
+    expect(feed.activeWatchers()).toBe(0);
+  });
+
+  it('an order that cannot be read is ORDER_UNAVAILABLE, not unknown, and the cause stays inside', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.failing = new Error('14 UNAVAILABLE: connect ECONNREFUSED 127.0.0.1:7233');
+    const feed = feedOf(orders);
+    const failure = await collect(feed.stream('o1')).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      message: expect.stringContaining('o1'),
+      extensions: { code: 'ORDER_UNAVAILABLE' },
+    });
+    expect((failure as Error).message).not.toContain('ECONNREFUSED');
+  });
+});
+
+describe('watchers', () => {
+  it('subscribers of one order share one watcher, which stops with the last of them: no more reads, no wait left', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const feed = feedOf(orders);
+    const first = feed.stream('o1');
+    const second = feed.stream('o1');
+    await first.next();
+    await second.next();
+    expect(feed.activeWatchers()).toBe(1);
+    expect(orders.closeWaits).toHaveLength(1);
+
+    await first.return();
+    await pause(20);
+    expect(feed.activeWatchers()).toBe(1);
+    await second.return();
+    await until(() => feed.activeWatchers() === 0);
+    expect(feed.activeWatchers()).toBe(0);
+    expect(orders.closeWaits[0]?.aborted).toBe(true);
+    const reads = orders.reads;
+    await pause(100);
+    expect(orders.reads).toBe(reads);
+  });
+
+  it('polls fast right after a change and backs off to the slow interval while idle', async () => {
+    vi.useFakeTimers();
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const watcher = new OrderWatcher('o1', orders, { fastMs: 100, slowMs: 1_000 }, () => undefined);
+    await watcher.current();
+    const gaps: number[] = [];
+    const readAfter = async () => {
+      const before = orders.reads;
+      let waited = 0;
+      while (orders.reads === before) {
+        await vi.advanceTimersByTimeAsync(10);
+        waited += 10;
+      }
+      gaps.push(waited);
+    };
+    for (let poll = 0; poll < 6; poll += 1) await readAfter();
+    orders.advance('o1', 'RESERVING');
+    await readAfter();
+    await readAfter();
+    watcher.stop();
+    expect(gaps).toEqual([100, 200, 400, 800, 1_000, 1_000, 1_000, 100]);
+  });
+
+  it('placing waits for the first state that settles the order, or answers the latest after its time', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const feed = feedOf(orders);
+    const settled = feed.waitFor('o1', (state) => state.status === 'AWAITING_PAYMENT', 2_000);
+    orders.advance('o1', 'RESERVING');
+    feed.nudge('o1');
+    orders.advance('o1', 'AWAITING_PAYMENT');
+    feed.nudge('o1');
+    expect((await settled)?.status).toBe('AWAITING_PAYMENT');
+    expect((await feed.waitFor('o1', () => false, 50))?.version).toBe(3);
+    expect(await feed.waitFor('ghost', () => true, 50)).toBeNull();
+    await until(() => feed.activeWatchers() === 0);
+    expect(feed.activeWatchers()).toBe(0);
+  });
+});
