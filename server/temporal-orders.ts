@@ -11,6 +11,7 @@ import {
   WorkflowIdReusePolicy,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { type ActionRefusal, getOrderQuery, ORDER_WORKFLOW } from '../common/actions';
@@ -30,6 +31,12 @@ export interface OrderOutcome {
 
 export type NewOrder = Omit<OrderInput, 'orderId' | 'settings'> & { orderId?: string | null };
 
+/**
+ * How long a mutation waits for the workflow to take an action. A charge with its retries takes seconds;
+ * longer means no worker is running, and the caller is told to send the same request again later.
+ */
+const ACTION_DEADLINE_MS = 30_000;
+
 /** Statuses an order passes through on its own right after it is placed (or refused). */
 const SETTLING: readonly OrderStatus[] = ['VALIDATING', 'RESERVING', 'COMPENSATING'];
 
@@ -38,6 +45,7 @@ export class TemporalOrders implements OrderSource {
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly settings: OrderSettings,
+    private readonly actionDeadlineMs = ACTION_DEADLINE_MS,
   ) {}
 
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -112,13 +120,16 @@ export class TemporalOrders implements OrderSource {
     requestId?: string | null,
   ): Promise<OrderOutcome> {
     const handle = this.client.workflow.getHandle(orderId);
+    const updateId = requestId || randomUUID();
     try {
-      const order = await handle.executeUpdate(update, {
-        args: [action],
-        updateId: requestId || randomUUID(),
-      });
+      const order = await this.client.withDeadline(Date.now() + this.actionDeadlineMs, () =>
+        handle.executeUpdate(update, { args: [action], updateId }),
+      );
       return { order, userErrors: failureOf(order) };
     } catch (error) {
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        return { order: null, userErrors: [pendingActionError(orderId, updateId, this.actionDeadlineMs)] };
+      }
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
         const order = await this.read(orderId);
         return {
@@ -137,6 +148,17 @@ export class TemporalOrders implements OrderSource {
       };
     }
   }
+}
+
+/** The action may still take effect: the same request id later answers it exactly once. */
+export function pendingActionError(orderId: string, requestId: string, waitedMs: number): UserError {
+  return {
+    field: null,
+    code: 'ACTION_PENDING',
+    message:
+      `order ${orderId} did not answer within ${waitedMs / 1000} s; ` +
+      `send the request again with requestId "${requestId}" to get its outcome`,
+  };
 }
 
 export function unknownOrderError(orderId: string): UserError {
