@@ -52,9 +52,13 @@ export async function listProducts(orm: MikroORM): Promise<Product[]> {
   return rows.map(plain);
 }
 
-export async function findProduct(orm: MikroORM, sku: string): Promise<Product | null> {
-  const row = await orm.em.fork().findOne(ProductSchema, { sku });
-  return row ? plain(row) : null;
+/** The products among `skus` that exist, in SKU order; unknown SKUs are simply absent. */
+export async function findProducts(orm: MikroORM, skus: readonly string[]): Promise<Product[]> {
+  if (skus.length === 0) return [];
+  const rows = await orm.em
+    .fork()
+    .find(ProductSchema, { sku: { $in: [...skus] } }, { orderBy: { sku: 'asc' } });
+  return rows.map(plain);
 }
 
 /** Creates or updates a product; `stock` sets the available units, reservations already made stay. */
@@ -144,7 +148,15 @@ const DEMO_PRODUCTS: ProductInput[] = [
 
 /** Adds the demo products that are missing; never overwrites one that is there. */
 export async function seedDemoProducts(orm: MikroORM): Promise<void> {
+  const present = new Set(
+    (
+      await findProducts(
+        orm,
+        DEMO_PRODUCTS.map((product) => product.sku),
+      )
+    ).map((product) => product.sku),
+  );
   for (const product of DEMO_PRODUCTS) {
-    if (!(await findProduct(orm, product.sku))) await upsertProduct(orm, product);
+    if (!present.has(product.sku)) await upsertProduct(orm, product);
   }
 }

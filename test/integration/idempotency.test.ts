@@ -119,7 +119,7 @@ describe('idempotent activities', () => {
     const request = { orderId, warehouse: 'eu-west', lines: [], address: ADDRESS };
     const [booked, bookedAgain] = await twice(() => suite.activities().createShipment(request));
     expect(bookedAgain).toEqual(booked);
-    expect(booked.trackingNumber).toMatch(/^OF-[0-9A-F]{12}$/);
+    expect(booked.trackingNumber).toMatch(/^OF-EU-WEST-[0-9A-F]{10}$/);
     expect(await twice(() => suite.activities().cancelShipments(orderId))).toEqual([1, 1]);
     const [label, labelAgain] = await twice(() => suite.activities().createReturnShipment(orderId, ADDRESS));
     expect(labelAgain).toBe(label);

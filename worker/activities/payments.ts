@@ -1,11 +1,13 @@
 /**
  * Payments behind a gateway interface. The simulated gateway keeps its ledger in the `payment` table and,
- * like a real provider, answers a repeated idempotency key with the first charge instead of charging again.
+ * like a real provider, answers a repeated idempotency key with the first answer instead of charging again.
  */
 import type { MikroORM } from '@mikro-orm/core';
+import { Context } from '@temporalio/activity';
 import { PaymentSchema } from '../db/entities';
 import { runOnce } from '../db/idempotency';
 import { BusinessError } from './business-error';
+import { shortHash } from './short-hash';
 
 export interface ChargeRequest {
   idempotencyKey: string;
@@ -21,45 +23,56 @@ export interface PaymentGateway {
   refund(idempotencyKey: string, orderId: string): Promise<number>;
 }
 
-/** Test cards: `tok_visa` pays, `tok_chargeDeclined` is declined, `tok_flaky` fails twice per key, then pays. */
-export class SimulatedPaymentGateway implements PaymentGateway {
-  private readonly flakyAttempts = new Map<string, number>();
+export const FLAKY_FAILURES = 2;
 
+/** Temporal's attempt number of the running activity (1 on the first try). */
+export function currentActivityAttempt(): number {
+  return Context.current().info.attempt;
+}
+
+/**
+ * Test cards: `tok_visa` pays, `tok_chargeDeclined` is declined, `tok_flaky` fails with a transient error on
+ * its first two attempts, then pays; anything else is declined.
+ */
+export class SimulatedPaymentGateway implements PaymentGateway {
   constructor(
     private readonly orm: MikroORM,
     /** How long the provider takes to answer after it has acted: lets tests lose a response on purpose. */
     private readonly latencyMs = 0,
+    /** Temporal's attempt number makes `tok_flaky` deterministic across worker restarts. */
+    private readonly attempt: () => number = currentActivityAttempt,
   ) {}
 
   async charge(request: ChargeRequest): Promise<string> {
     const { idempotencyKey, orderId, amountCents, paymentMethod } = request;
     if (paymentMethod === 'tok_flaky') {
-      const attempt = (this.flakyAttempts.get(idempotencyKey) ?? 0) + 1;
-      this.flakyAttempts.set(idempotencyKey, attempt);
-      if (attempt <= 2) throw new Error(`order ${orderId}: payment provider timed out (attempt ${attempt})`);
+      const attempt = this.attempt();
+      if (attempt <= FLAKY_FAILURES) {
+        throw new Error(
+          `order ${orderId}: charge: payment provider timed out (attempt ${attempt}), try again`,
+        );
+      }
     } else if (paymentMethod !== 'tok_visa') {
       const why =
         paymentMethod === 'tok_chargeDeclined'
           ? 'the card was declined'
           : `unknown payment method "${paymentMethod}"`;
-      throw new BusinessError('PAYMENT_DECLINED', `order ${orderId}: payment declined: ${why}`);
+      throw new BusinessError('PAYMENT_DECLINED', `order ${orderId}: charge: payment declined: ${why}`);
     }
-    const em = this.orm.em.fork();
-    const existing = await em.findOne(PaymentSchema, { idempotencyKey });
-    const chargeId = existing?.chargeId ?? `ch_${idempotencyKey.replace(/[^A-Za-z0-9]/g, '').slice(-24)}`;
-    if (!existing) {
+    const chargeId = await runOnce(this.orm, idempotencyKey, async (em) => {
+      const id = `ch_${shortHash(idempotencyKey, 16).toLowerCase()}`;
       em.create(PaymentSchema, {
         idempotencyKey,
         orderId,
-        chargeId,
+        chargeId: id,
         method: paymentMethod,
         amountCents,
         refundedCents: 0,
         status: 'CHARGED',
         createdAt: new Date(),
       });
-      await em.flush();
-    }
+      return id;
+    });
     await this.answerSlowly();
     return chargeId;
   }

@@ -2,13 +2,13 @@
  * Shipping behind a carrier interface. The simulated carrier books parcels in the `shipment` table,
  * answers a repeated idempotency key with the first booking, and cannot deliver to postal code 00000.
  */
-import { createHash } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
 import type { Address } from '../../common/order';
 import { type ShipmentRow, ShipmentSchema } from '../db/entities';
 import { runOnce } from '../db/idempotency';
 import { BusinessError } from './business-error';
 import type { CreatedShipment, ShipmentRequest } from './contract';
+import { shortHash } from './short-hash';
 
 export interface Carrier {
   book(idempotencyKey: string, request: ShipmentRequest): Promise<CreatedShipment>;
@@ -17,9 +17,15 @@ export interface Carrier {
 }
 
 export const UNDELIVERABLE_POSTAL_CODE = '00000';
+export const RETURNS_WAREHOUSE = 'returns';
 
-function trackingNumber(key: string, prefix: string): string {
-  return `${prefix}-${createHash('sha256').update(key).digest('hex').slice(0, 12).toUpperCase()}`;
+function checkDeliverable(orderId: string, step: string, address: Address): void {
+  if (address.postalCode.trim() === UNDELIVERABLE_POSTAL_CODE) {
+    throw new BusinessError(
+      'UNDELIVERABLE',
+      `order ${orderId}: ${step}: the carrier cannot deliver to postal code ${address.postalCode} (${address.city})`,
+    );
+  }
 }
 
 function asShipment(row: ShipmentRow): CreatedShipment {
@@ -31,19 +37,36 @@ function asShipment(row: ShipmentRow): CreatedShipment {
   };
 }
 
+async function book(
+  em: EntityManager,
+  idempotencyKey: string,
+  orderId: string,
+  warehouse: string,
+  kind: ShipmentRow['kind'],
+): Promise<ShipmentRow> {
+  const prefix = kind === 'RETURN' ? 'RET' : 'OF';
+  const row = em.create(ShipmentSchema, {
+    idempotencyKey,
+    orderId,
+    warehouse,
+    trackingNumber: `${prefix}-${warehouse.toUpperCase()}-${shortHash(idempotencyKey)}`,
+    kind,
+    status: 'CREATED',
+    createdAt: new Date(),
+  });
+  await em.flush();
+  return row;
+}
+
 export class SimulatedCarrier implements Carrier {
   constructor(private readonly orm: MikroORM) {}
 
-  async book(idempotencyKey: string, request: ShipmentRequest): Promise<CreatedShipment> {
+  book(idempotencyKey: string, request: ShipmentRequest): Promise<CreatedShipment> {
     const { orderId, warehouse, address } = request;
-    if (address.postalCode.trim() === UNDELIVERABLE_POSTAL_CODE) {
-      throw new BusinessError(
-        'UNDELIVERABLE',
-        `order ${orderId}: the carrier cannot deliver to postal code ${address.postalCode} (${address.city})`,
-      );
-    }
-    const row = await this.bookOnce(idempotencyKey, orderId, warehouse, 'OUTBOUND');
-    return asShipment(row);
+    checkDeliverable(orderId, 'ship', address);
+    return runOnce(this.orm, idempotencyKey, async (em) =>
+      asShipment(await book(em, idempotencyKey, orderId, warehouse, 'OUTBOUND')),
+    );
   }
 
   cancelAll(idempotencyKey: string, orderId: string): Promise<number> {
@@ -54,31 +77,13 @@ export class SimulatedCarrier implements Carrier {
     });
   }
 
-  async bookReturn(idempotencyKey: string, orderId: string, _address: Address): Promise<string> {
-    const row = await this.bookOnce(idempotencyKey, orderId, 'returns', 'RETURN');
-    return row.trackingNumber;
-  }
-
-  private async bookOnce(
-    idempotencyKey: string,
-    orderId: string,
-    warehouse: string,
-    kind: ShipmentRow['kind'],
-  ): Promise<ShipmentRow> {
-    const em = this.orm.em.fork();
-    const existing = await em.findOne(ShipmentSchema, { idempotencyKey });
-    if (existing) return existing;
-    const row = em.create(ShipmentSchema, {
+  bookReturn(idempotencyKey: string, orderId: string, address: Address): Promise<string> {
+    checkDeliverable(orderId, 'return', address);
+    return runOnce(
+      this.orm,
       idempotencyKey,
-      orderId,
-      warehouse,
-      trackingNumber: trackingNumber(idempotencyKey, kind === 'RETURN' ? 'RET' : 'OF'),
-      kind,
-      status: 'CREATED',
-      createdAt: new Date(),
-    });
-    await em.flush();
-    return row;
+      async (em) => (await book(em, idempotencyKey, orderId, RETURNS_WAREHOUSE, 'RETURN')).trackingNumber,
+    );
   }
 }
 
