@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
@@ -45,7 +45,8 @@ export function createApi(options: ApiOptions): Api {
     renderGraphiQL,
     graphiql: { title: 'Orderflow', subscriptionsProtocol: 'WS' },
     landingPage: false,
-    maskedErrors: true,
+    // Never the original error or its stack, whatever NODE_ENV says.
+    maskedErrors: { isDev: false },
     logging: 'warn',
   });
 
@@ -72,7 +73,14 @@ export function createApi(options: ApiOptions): Api {
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, _id, params) => {
         const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, params });
-        const document = enveloped.parse(params.query);
+        let document: DocumentNode;
+        try {
+          document = enveloped.parse(params.query);
+        } catch (error) {
+          // A syntax error is the client's: answer it as one, rather than close the socket as a server fault.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
         return {

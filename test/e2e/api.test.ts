@@ -3,7 +3,9 @@
  * MariaDB. Status streams arrive complete and in order, business errors come back as user errors with
  * codes, malformed input as validation errors naming the field, and nothing internal leaks.
  */
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { collectOverSse, collectOverWebSocket, post, type StatusEvent } from '../support/graphql-client';
 import { type Shelf, stockShelf } from '../support/ledger';
 import { type ChildHandle, spawnTs } from '../support/processes';
@@ -124,6 +126,21 @@ describe('live order status', () => {
     await post(url, 'mutation($id: ID!) { cancelOrder(input: { orderId: $id }) { userErrors { code } } }', {
       id: orderId,
     });
+  });
+
+  it('a subscription that is not GraphQL is answered as a syntax error over graphql-ws, not a dropped socket', async () => {
+    const client = createClient({ url: `${url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket });
+    const outcome = await new Promise<unknown>((resolve) => {
+      client.subscribe(
+        { query: 'subscription { this is not graphql' },
+        {
+          next: () => undefined,
+          error: resolve,
+          complete: () => resolve('completed'),
+        },
+      );
+    }).finally(() => client.dispose());
+    expect(outcome).toEqual([expect.objectContaining({ message: expect.stringContaining('Syntax Error') })]);
   });
 
   it('an unknown order id is an error with a code, not a hanging stream', async () => {
