@@ -1,85 +1,159 @@
 /**
- * Reservations per second on one hot SKU: the real locked MikroORM path (`reserveStock`: idempotency key,
- * reservation line, product row FOR UPDATE, one transaction) against a raw conditional UPDATE, same MariaDB,
- * same concurrency, in one run; then checks that neither oversold.
- *   npm run bench -- [reservations=2000] [concurrency=32]
+ * Reservations per second on one hot SKU, same MariaDB (127.0.0.1), same number of concurrent clients:
+ *   locked  the real `reserveStock` (idempotency key + reservation line, product row FOR UPDATE, one transaction)
+ *   raw tx  the same transaction as hand-written mysql2 statements: what any FOR UPDATE transaction costs
+ *   raw     one conditional UPDATE per reservation, no key, no line
+ * Each path is warmed up first, runs at most `seconds`, then is checked for oversell.
+ *   npm run bench -- [reservations=3000] [concurrency=32] [seconds=60]
  */
-import { createPool } from 'mysql2/promise';
+import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
 import { createTestOrm } from '../test/support/database';
 import { createActivities } from '../worker/activities';
 import { upsertProduct } from '../worker/catalog';
 
-const total = Number(process.argv[2] ?? 2000);
+const total = Number(process.argv[2] ?? 3000);
 const concurrency = Number(process.argv[3] ?? 32);
+const seconds = Number(process.argv[4] ?? 60);
+const WARM_UP = 300;
+const SPARE = 100;
 
-/** Runs `total` calls of `attempt` over `concurrency` lanes; returns successes and reservations per second. */
-async function drive(
-  attempt: (index: number) => Promise<boolean>,
-): Promise<{ succeeded: number; perSecond: number }> {
+type Reserve = (orderId: string, sku: string) => Promise<boolean>;
+
+interface Run {
+  attempts: number;
+  succeeded: number;
+  perSecond: number;
+}
+
+/** Runs up to `count` reservations over `concurrency` lanes, stopping at the deadline. */
+async function drive(reserve: Reserve, sku: string, count: number, prefix: string): Promise<Run> {
   let next = 0;
   let succeeded = 0;
   const started = performance.now();
+  const deadline = started + seconds * 1000;
   const lane = async () => {
-    while (next < total) {
+    while (next < count && performance.now() < deadline) {
       const index = next++;
-      if (await attempt(index)) succeeded += 1;
+      if (await reserve(`${prefix}-${index}`, sku)) succeeded += 1;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
-  const seconds = (performance.now() - started) / 1000;
-  return { succeeded, perSecond: total / seconds };
+  return { attempts: next, succeeded, perSecond: next / ((performance.now() - started) / 1000) };
+}
+
+async function stockCheck(pool: Pool, sku: string, stock: number, run: Run, linesTable: boolean) {
+  const [[row]] = await pool.query<RowDataPacket[]>('select available, reserved from product where sku = ?', [
+    sku,
+  ]);
+  const [[lines]] = await pool.query<RowDataPacket[]>(
+    "select count(*) as n from reservation_line where sku = ? and status = 'RESERVED'",
+    [sku],
+  );
+  const ok =
+    row !== undefined &&
+    row.available >= 0 &&
+    row.reserved === run.succeeded &&
+    row.available === stock - run.succeeded &&
+    (!linesTable || Number(lines?.n) === run.succeeded);
+  return { ok, available: row?.available, reserved: row?.reserved };
 }
 
 const db = await createTestOrm();
 const pool = createPool({ uri: db.databaseUrl, connectionLimit: concurrency });
 try {
-  const stockAll = (sku: string) =>
-    upsertProduct(db.orm, { sku, name: sku, priceCents: 100, stock: total - 100, discontinued: false });
-  const readStock = async (sku: string) => {
-    const [rows] = await pool.query('select available, reserved from product where sku = ?', [sku]);
-    return (rows as { available: number; reserved: number }[])[0];
-  };
-
-  await stockAll('LOCKED');
   const activities = createActivities({ orm: db.orm });
-  const locked = await drive((index) =>
-    activities.reserveStock(`bench-${index}`, [{ sku: 'LOCKED', quantity: 1 }]).then(
-      () => true,
-      (error) => {
-        if (error.type !== 'OUT_OF_STOCK') throw error;
-        return false;
+  const paths: { name: string; lines: boolean; reserve: Reserve }[] = [
+    {
+      name: 'locked MikroORM reserveStock',
+      lines: true,
+      reserve: (orderId, sku) =>
+        activities.reserveStock(orderId, [{ sku, quantity: 1 }]).then(
+          () => true,
+          (error) => {
+            if (error.type !== 'OUT_OF_STOCK') throw error;
+            return false;
+          },
+        ),
+    },
+    {
+      name: 'raw tx (same statements, mysql2)',
+      lines: true,
+      reserve: async (orderId, sku) => {
+        const connection = await pool.getConnection();
+        try {
+          await connection.query('start transaction');
+          await connection.query(
+            'insert into idempotency_key (`key`, result, created_at) values (?, ?, now())',
+            [`${orderId}:reserve`, 'null'],
+          );
+          await connection.query(
+            "insert into reservation_line (order_id, sku, quantity, status) values (?, ?, 1, 'RESERVED')",
+            [orderId, sku],
+          );
+          const [[row]] = await connection.query<RowDataPacket[]>(
+            'select available from product where sku = ? for update',
+            [sku],
+          );
+          if (!row || row.available < 1) {
+            await connection.query('rollback');
+            return false;
+          }
+          await connection.query(
+            'update product set available = available - 1, reserved = reserved + 1 where sku = ?',
+            [sku],
+          );
+          await connection.query('commit');
+          return true;
+        } finally {
+          connection.release();
+        }
       },
-    ),
-  );
+    },
+    {
+      name: 'raw conditional UPDATE',
+      lines: false,
+      reserve: async (_orderId, sku) => {
+        const [result] = await pool.execute<ResultSetHeader>(
+          'update product set available = available - 1, reserved = reserved + 1 where sku = ? and available >= 1',
+          [sku],
+        );
+        return result.affectedRows === 1;
+      },
+    },
+  ];
 
-  await stockAll('RAW');
-  const raw = await drive(async () => {
-    const [result] = await pool.execute(
-      'update product set available = available - 1, reserved = reserved + 1 where sku = ? and available >= 1',
-      ['RAW'],
+  const stock = (sku: string, units: number) =>
+    upsertProduct(db.orm, { sku, name: sku, priceCents: 100, stock: units, discontinued: false });
+  const results: { name: string; run: Run; check: Awaited<ReturnType<typeof stockCheck>> }[] = [];
+  for (const [index, path] of paths.entries()) {
+    await stock(`WARM-${index}`, WARM_UP);
+    await drive(path.reserve, `WARM-${index}`, WARM_UP, `warm-${index}`);
+    const sku = `HOT-${index}`;
+    await stock(sku, total - SPARE);
+    const run = await drive(path.reserve, sku, total, `bench-${index}`);
+    results.push({
+      name: path.name,
+      run,
+      check: await stockCheck(pool, sku, total - SPARE, run, path.lines),
+    });
+  }
+
+  console.log(
+    `${total} single-unit reservations (${total - SPARE} units) on one hot SKU, ${concurrency} concurrent clients`,
+  );
+  for (const { name, run, check } of results) {
+    console.log(
+      `${name.padEnd(34)} ${run.perSecond.toFixed(0).padStart(6)} /s  ${run.succeeded}/${run.attempts} succeeded  ` +
+        `available ${check.available} reserved ${check.reserved}  oversell: ${check.ok ? 'none' : 'YES'}`,
     );
-    return (result as { affectedRows: number }).affectedRows === 1;
-  });
-
-  const lockedStock = await readStock('LOCKED');
-  const rawStock = await readStock('RAW');
-  const oversold = (stock: { available: number; reserved: number } | undefined, succeeded: number) =>
-    !stock || stock.available < 0 || stock.reserved !== succeeded || succeeded !== total - 100;
-
-  console.log(
-    `${total} single-unit reservations on one hot SKU holding ${total - 100} units, ${concurrency} concurrent`,
-  );
-  console.log(
-    `locked MikroORM path : ${locked.perSecond.toFixed(0)} reservations/s, ${locked.succeeded} succeeded`,
-  );
-  console.log(
-    `raw conditional UPDATE: ${raw.perSecond.toFixed(0)} reservations/s, ${raw.succeeded} succeeded`,
-  );
-  console.log(`ratio locked/raw     : ${(locked.perSecond / raw.perSecond).toFixed(2)}x`);
-  console.log(
-    `oversell             : locked ${oversold(lockedStock, locked.succeeded) ? 'YES' : 'none'}, raw ${oversold(rawStock, raw.succeeded) ? 'YES' : 'none'}`,
-  );
-  if (oversold(lockedStock, locked.succeeded) || oversold(rawStock, raw.succeeded)) process.exitCode = 1;
+  }
+  const [locked, rawTx, raw] = results.map((result) => result.run.perSecond);
+  if (locked && rawTx && raw) {
+    console.log(
+      `ratio locked / raw UPDATE: ${(locked / raw).toFixed(2)}x   (raw tx / raw UPDATE: ${(rawTx / raw).toFixed(2)}x)`,
+    );
+  }
+  if (results.some((result) => !result.check.ok)) process.exitCode = 1;
 } finally {
   await pool.end();
   await db.dispose();
