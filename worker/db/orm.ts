@@ -29,11 +29,15 @@ export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
   return orm;
 }
 
-/** Two processes starting together may both create a table; the loser retries and finds it there. */
+/**
+ * Safe mode only creates and widens: the database may hold other applications' tables, and an older worker
+ * still running must not lose columns. Two processes starting together may both create a table; the loser
+ * retries and finds it there.
+ */
 async function updateSchema(orm: MikroORM, attempts = 3): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      await orm.getSchemaGenerator().updateSchema();
+      await orm.getSchemaGenerator().updateSchema({ safe: true });
       return;
     } catch (error) {
       if (attempt >= attempts) throw error;
