@@ -1,12 +1,23 @@
 /** `npm run server`: the API alone, against TEMPORAL_ADDRESS and DATABASE_URL (or the SQLite file). */
 import { readConfig } from '../common/config';
 import { openOrm } from '../worker/db/orm';
-import { startApi } from './start-api';
+import { type RunningApi, startApi } from './start-api';
 import { webDemoHandler } from './web-demo-assets';
 
 const config = readConfig();
+const temporalAddress = config.temporalAddress ?? 'localhost:7233';
 const orm = await openOrm({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
-const api = await startApi(config, orm, config.temporalAddress ?? 'localhost:7233', webDemoHandler());
+let api: RunningApi;
+try {
+  api = await startApi(config, orm, temporalAddress, webDemoHandler());
+} catch (error) {
+  console.error(
+    `The API could not start against Temporal at ${temporalAddress} (set TEMPORAL_ADDRESS, or use npm run dev):`,
+    error instanceof Error ? error.message : error,
+  );
+  await orm.close();
+  process.exit(1);
+}
 console.log(`Orderflow API on ${api.url}/graphql (GraphiQL in a browser), demo page on ${api.url}/`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -37,6 +37,20 @@ export type NewOrder = Omit<OrderInput, 'orderId' | 'settings'> & { orderId?: st
  */
 const ACTION_DEADLINE_MS = 30_000;
 
+/** A call to Temporal failed unexpectedly; the message names the order and the call, so a log line says it all. */
+export class OrderCallError extends Error {
+  constructor(
+    readonly orderId: string,
+    call: string,
+    cause: unknown,
+  ) {
+    super(`order ${orderId}: ${call} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'OrderCallError';
+  }
+}
+
 /** Statuses an order passes through on its own right after it is placed (or refused). */
 const SETTLING: readonly OrderStatus[] = ['VALIDATING', 'RESERVING', 'COMPENSATING'];
 
@@ -57,7 +71,7 @@ export class TemporalOrders implements OrderSource {
         .query(getOrderQuery)
         .catch((error: unknown) => {
           if (error instanceof WorkflowNotFoundError) return null;
-          throw error;
+          throw new OrderCallError(orderId, 'query getOrder', error);
         }),
     );
   }
@@ -100,7 +114,7 @@ export class TemporalOrders implements OrderSource {
       return { orderId, started: true };
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return { orderId, started: false };
-      throw error;
+      throw new OrderCallError(orderId, 'start workflow', error);
     }
   }
 
@@ -137,7 +151,8 @@ export class TemporalOrders implements OrderSource {
           userErrors: [{ field: null, code: error.cause.type ?? refusal, message: error.cause.message }],
         };
       }
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      if (!(error instanceof WorkflowNotFoundError))
+        throw new OrderCallError(orderId, `update ${update.name}`, error);
       const order = await this.read(orderId);
       if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
       return {
