@@ -176,6 +176,9 @@ export function pendingActionError(orderId: string, requestId: string, waitedMs:
   };
 }
 
+/** What the schema asks of the orders: TemporalOrders in the server, a stand-in in unit tests. */
+export type OrderService = Pick<TemporalOrders, 'read' | 'place' | 'act' | 'isSettling'>;
+
 export function unknownOrderError(orderId: string): UserError {
   return { field: ['input', 'orderId'], code: 'UNKNOWN_ORDER', message: `order ${orderId} does not exist` };
 }

@@ -1,5 +1,7 @@
 /** The order list the API reads: the order_summary table the workflow keeps current, newest first. */
 import type { FilterQuery, MikroORM } from '@mikro-orm/core';
+import { ORDER_STATUSES, type OrderStatus } from '../common/order';
+import type { OrderSummary } from './activities/contract';
 import { type OrderSummaryRow, OrderSummarySchema } from './db/entities';
 
 export interface OrderListQuery {
@@ -11,7 +13,7 @@ export interface OrderListQuery {
 }
 
 export interface OrderListPage {
-  rows: { cursor: string; orderId: string }[];
+  rows: { cursor: string; summary: OrderSummary }[];
   hasNextPage: boolean;
 }
 
@@ -29,6 +31,24 @@ function parseCursor(cursor: string): { createdAt: Date; orderId: string } {
   return { createdAt, orderId: id.join('|') };
 }
 
+function statusOf(row: OrderSummaryRow): OrderStatus {
+  const status = ORDER_STATUSES.find((known) => known === row.status);
+  if (!status) throw new Error(`order ${row.orderId}: unknown status "${row.status}" in order_summary`);
+  return status;
+}
+
+function summaryOf(row: OrderSummaryRow): OrderSummary {
+  return {
+    orderId: row.orderId,
+    customerId: row.customerId,
+    status: statusOf(row),
+    version: row.version,
+    totalCents: row.totalCents,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
 export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<OrderListPage> {
   const where: FilterQuery<OrderSummaryRow> = {};
   if (query.status) where.status = query.status;
@@ -42,7 +62,7 @@ export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<
     limit: query.first + 1,
   });
   return {
-    rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), orderId: row.orderId })),
+    rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), summary: summaryOf(row) })),
     hasNextPage: rows.length > query.first,
   };
 }

@@ -15,7 +15,7 @@ export class FakeOrders implements OrderSource {
   readonly closeWaits: AbortSignal[] = [];
 
   place(orderId: string): OrderState {
-    const order = newOrder(orderId);
+    const order = sampleOrder(orderId);
     this.orders.set(orderId, order);
     return order;
   }
@@ -58,7 +58,8 @@ export class FakeOrders implements OrderSource {
   }
 }
 
-function newOrder(orderId: string): OrderState {
+/** An order just placed: VALIDATING at version 1. */
+export function sampleOrder(orderId: string): OrderState {
   const at = '2026-01-01T00:00:00.000Z';
   return {
     orderId,
