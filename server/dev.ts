@@ -53,7 +53,7 @@ try {
     const devServer = await launch(
       () =>
         startTemporalDevServer({
-          dbFile: '.data/temporal.sqlite',
+          dbFile: process.env.TEMPORAL_DEV_DB || '.data/temporal.sqlite',
           port: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
           uiPort: Number(process.env.TEMPORAL_DEV_UI_PORT ?? 8233),
         }),

@@ -11,27 +11,36 @@ import { collectOverWebSocket, post } from '../support/graphql-client';
 import { freePort } from '../support/ports';
 import { type ChildHandle, spawnTs } from '../support/processes';
 
-let dev: ChildHandle | undefined;
-let directory = '';
+const children: ChildHandle[] = [];
+const directories: string[] = [];
 
 afterAll(async () => {
-  await dev?.kill('SIGKILL');
-  if (directory) await rm(directory, { recursive: true, force: true });
+  for (const child of children) await child.kill('SIGKILL');
+  for (const directory of directories) await rm(directory, { recursive: true, force: true });
 });
+
+/** `npm run dev` in a fresh directory of its own, on free ports. */
+async function startDev(): Promise<{ dev: ChildHandle; directory: string; temporalPort: number }> {
+  const directory = await mkdtemp(join(tmpdir(), 'orderflow-dev-'));
+  directories.push(directory);
+  const temporalPort = await freePort();
+  const dev = spawnTs('server/dev.ts', {
+    DATABASE_URL: '',
+    TEMPORAL_ADDRESS: '',
+    SQLITE_PATH: join(directory, 'orderflow.sqlite'),
+    TEMPORAL_DEV_DB: join(directory, 'temporal.sqlite'),
+    PORT: String(await freePort()),
+    TEMPORAL_DEV_PORT: String(temporalPort),
+    TEMPORAL_DEV_UI_PORT: String(await freePort()),
+    RETURN_WINDOW: '2s',
+  });
+  children.push(dev);
+  return { dev, directory, temporalPort };
+}
 
 describe('the embedded default (npm run dev)', () => {
   it('runs an order to COMPLETED on SQLite and its own Temporal dev server, and stops everything on SIGTERM', async () => {
-    directory = await mkdtemp(join(tmpdir(), 'orderflow-dev-'));
-    const temporalPort = await freePort();
-    dev = spawnTs('server/dev.ts', {
-      DATABASE_URL: '',
-      TEMPORAL_ADDRESS: '',
-      SQLITE_PATH: join(directory, 'orderflow.sqlite'),
-      PORT: String(await freePort()),
-      TEMPORAL_DEV_PORT: String(temporalPort),
-      TEMPORAL_DEV_UI_PORT: String(await freePort()),
-      RETURN_WINDOW: '2s',
-    });
+    const { dev, directory, temporalPort } = await startDev();
     await dev.waitFor(/Ctrl-C stops everything/, 90_000);
     const url = /GraphQL\/GraphiQL (http:\/\/localhost:\d+)\/graphql/.exec(dev.output())?.[1] ?? '';
     expect(dev.output()).toContain(join(directory, 'orderflow.sqlite'));
@@ -60,4 +69,13 @@ describe('the embedded default (npm run dev)', () => {
     expect(dev.output()).toContain('stopping...');
     expect(await portAnswers(temporalPort)).toBe(false);
   }, 150_000);
+
+  it('SIGTERM while it is still starting stops the Temporal dev server it had already started', async () => {
+    const { dev, temporalPort } = await startDev();
+    while (!(await portAnswers(temporalPort))) await new Promise((resolve) => setTimeout(resolve, 50));
+    await dev.kill('SIGTERM');
+    expect(dev.output()).not.toContain('Ctrl-C stops everything');
+    expect(dev.process.exitCode).toBe(0);
+    expect(await portAnswers(temporalPort)).toBe(false);
+  }, 120_000);
 });
