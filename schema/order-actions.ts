@@ -8,9 +8,9 @@ import {
   payUpdate,
   requestReturnUpdate,
 } from '../common/actions';
-import type { OrderState } from '../common/order';
+import type { Address, OrderLine, OrderState } from '../common/order';
 import { orderInputProblems } from '../common/validation';
-import { failureOf, type OrderOutcome } from '../server/temporal-orders';
+import { failureOf, type OrderOutcome, type UserError } from '../server/temporal-orders';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { OrderPayloadRef } from './order';
@@ -103,23 +103,32 @@ async function act<A>(
   return outcome;
 }
 
+/** Order ids become workflow ids; a colon could take the id of another order's shipment (`<id>:shipment:<warehouse>`). */
+const ORDER_ID = /^[\w.-]{1,100}$/;
+
+function placeOrderProblems(input: {
+  orderId?: string | number | null;
+  customerId: string;
+  items: OrderLine[];
+  address: Address;
+}): UserError[] {
+  const problems = orderInputProblems(input.items, input.address).map((problem) =>
+    inputError(['input', ...problem.field], problem.message),
+  );
+  if (!input.customerId.trim()) problems.push(inputError(['input', 'customerId'], 'customerId is empty'));
+  if (input.orderId !== null && input.orderId !== undefined && !ORDER_ID.test(String(input.orderId))) {
+    problems.push(inputError(['input', 'orderId'], 'orderId must be 1-100 letters, digits, _ . or -'));
+  }
+  return problems;
+}
+
 builder.mutationFields((t) => ({
   placeOrder: t.field({
     type: OrderPayloadRef,
     description: 'Starts the order; answers once it has been validated and its stock reserved (or refused).',
     args: { input: t.arg({ type: PlaceOrderInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const problems = orderInputProblems(input.items, input.address).map((problem) =>
-        inputError(['input', ...problem.field], problem.message),
-      );
-      if (!input.customerId.trim()) problems.push(inputError(['input', 'customerId'], 'customerId is empty'));
-      if (
-        input.orderId !== null &&
-        input.orderId !== undefined &&
-        !/^[\w.:-]{1,100}$/.test(String(input.orderId))
-      ) {
-        problems.push(inputError(['input', 'orderId'], 'orderId must be 1-100 letters, digits, _ . : or -'));
-      }
+      const problems = placeOrderProblems(input);
       if (problems.length > 0) return { order: null, userErrors: problems };
       const { orderId } = await ctx.orders.place({
         orderId: input.orderId === null || input.orderId === undefined ? null : String(input.orderId),

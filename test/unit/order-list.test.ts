@@ -3,21 +3,13 @@
  * alone when they ask only for its fields, read each order's workflow once when they ask for more, and
  * follow each other newest first.
  */
-import type { MikroORM } from '@mikro-orm/core';
-import { graphql } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { schema } from '../../schema';
-import type { GraphQLContext } from '../../schema/context';
-import { StatusFeed } from '../../server/status-feed';
-import type { OrderService } from '../../server/temporal-orders';
 import type { OrderSummary } from '../../worker/activities/contract';
 import { orderSummaryActivities } from '../../worker/activities/order-summaries';
-import { openOrm } from '../../worker/db/orm';
-import { FakeOrders, sampleOrder } from '../support/fake-orders';
+import { sampleOrder } from '../support/fake-orders';
+import { type SchemaHarness, schemaHarness } from '../support/schema-harness';
 
-let orm: MikroORM;
-let context: GraphQLContext;
-const workflowReads: string[] = [];
+let harness: SchemaHarness;
 
 function summary(index: number, overrides: Partial<OrderSummary> = {}): OrderSummary {
   const at = new Date(Date.UTC(2026, 0, 1, 0, index)).toISOString();
@@ -34,27 +26,17 @@ function summary(index: number, overrides: Partial<OrderSummary> = {}): OrderSum
 }
 
 beforeAll(async () => {
-  orm = await openOrm({ sqlitePath: ':memory:' });
-  const { recordOrderSummary } = orderSummaryActivities(orm);
+  harness = await schemaHarness({ read: (orderId) => Promise.resolve(sampleOrder(orderId)) });
+  const { recordOrderSummary } = orderSummaryActivities(harness.orm);
   for (let index = 1; index <= 5; index += 1) await recordOrderSummary(summary(index));
-  const orders: OrderService = {
-    read: async (orderId) => {
-      workflowReads.push(orderId);
-      return sampleOrder(orderId);
-    },
-    place: () => Promise.reject(new Error('no orders are placed in this test')),
-    act: () => Promise.reject(new Error('no actions are sent in this test')),
-    isSettling: () => false,
-  };
-  context = { orders, feed: new StatusFeed(new FakeOrders()), orm };
 });
-afterAll(() => orm?.close(true));
+afterAll(() => harness?.close());
 beforeEach(() => {
-  workflowReads.length = 0;
+  harness.calls.length = 0;
 });
 
 async function run<T>(source: string): Promise<T> {
-  const result = await graphql({ schema, source, contextValue: context });
+  const result = await harness.execute(source);
   if (result.errors) throw new Error(JSON.stringify(result.errors));
   return result.data as T;
 }
@@ -71,7 +53,7 @@ describe('the order list', () => {
     await run(
       '{ orders { edges { node { ...Row } } } } fragment Row on Order { id version ... on Order { updatedAt } }',
     );
-    expect(workflowReads).toEqual([]);
+    expect(harness.calls).toEqual([]);
   });
 
   it('a page asking for details reads each listed order from its workflow, once', async () => {
@@ -82,7 +64,7 @@ describe('the order list', () => {
     expect(data.orders.nodes.every((node) => node.timeline.length === 1 && node.items.length === 1)).toBe(
       true,
     );
-    expect(workflowReads.sort()).toEqual(['o3', 'o4', 'o5']);
+    expect(harness.calls.sort()).toEqual(['read o3', 'read o4', 'read o5']);
   });
 
   it('pages follow each other newest first and filter by status and customer', async () => {
@@ -104,7 +86,7 @@ describe('the order list', () => {
   });
 
   it('a late, older status never overwrites a newer one in the list', async () => {
-    const { recordOrderSummary } = orderSummaryActivities(orm);
+    const { recordOrderSummary } = orderSummaryActivities(harness.orm);
     await recordOrderSummary(summary(9, { status: 'SHIPPING', version: 6 }));
     await recordOrderSummary(summary(9, { status: 'CHARGING', version: 5 }));
     await recordOrderSummary(summary(9, { status: 'SHIPPING', version: 6 }));
