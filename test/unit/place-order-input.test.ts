@@ -41,10 +41,9 @@ describe('placeOrder input', () => {
       ],
       address: { ...ADDRESS, postalCode: '' },
     });
-    const fields = (result.data?.placeOrder as { userErrors: { field: string[] }[] }).userErrors.map(
-      (error) => error.field.join('.'),
-    );
-    expect(fields.sort()).toEqual(
+    const payload = result.data?.placeOrder as { userErrors: { field: string[] }[] } | undefined;
+    const fields = payload?.userErrors.map((error) => error.field.join('.'));
+    expect(fields?.sort()).toEqual(
       ['input.address.postalCode', 'input.customerId', 'input.items.0.quantity', 'input.items.1.sku'].sort(),
     );
     expect(harness.calls).toEqual([]);
