@@ -11,6 +11,7 @@ import {
 import type { Address, OrderLine, OrderState } from '../common/order';
 import { orderInputProblems } from '../common/validation';
 import { failureOf, type OrderOutcome, type UserError } from '../server/temporal-orders';
+import { waitUntilListed } from '../worker/order-list';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { OrderPayloadRef } from './order';
@@ -88,6 +89,8 @@ const CancelOrderInput = builder.inputType('CancelOrderInput', {
 });
 
 const PLACE_ORDER_WAIT_MS = 10_000;
+/** A mutation answers once `orders(...)` shows what it did, unless the order list lags longer than this. */
+const LISTED_WAIT_MS = 2_000;
 
 async function act<A>(
   ctx: GraphQLContext,
@@ -100,6 +103,7 @@ async function act<A>(
   const id = String(orderId);
   const outcome = await ctx.orders.act(id, update, action, refusal, request);
   ctx.feed.nudge(id);
+  if (outcome.order) await waitUntilListed(ctx.orm, outcome.order, LISTED_WAIT_MS);
   return outcome;
 }
 
@@ -140,7 +144,9 @@ builder.mutationFields((t) => ({
       const order =
         (await ctx.feed.waitFor(orderId, (state) => !ctx.orders.isSettling(state), PLACE_ORDER_WAIT_MS)) ??
         (await ctx.orders.read(orderId));
-      return { order, userErrors: order ? failureOf(order) : [] };
+      if (!order) return { order: null, userErrors: [] };
+      await waitUntilListed(ctx.orm, order, LISTED_WAIT_MS);
+      return { order, userErrors: failureOf(order) };
     },
   }),
   payOrder: t.field({

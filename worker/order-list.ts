@@ -1,6 +1,6 @@
 /** The order list the API reads: the order_summary table the workflow keeps current, newest first. */
 import type { FilterQuery, MikroORM } from '@mikro-orm/core';
-import { ORDER_STATUSES, type OrderStatus } from '../common/order';
+import { ORDER_STATUSES, type OrderState, type OrderStatus } from '../common/order';
 import type { OrderSummary } from './activities/contract';
 import { type OrderSummaryRow, OrderSummarySchema } from './db/entities';
 
@@ -18,6 +18,8 @@ export interface OrderListPage {
 }
 
 export class OrderListCursorError extends Error {}
+
+const LISTED_POLL_MS = 20;
 
 function cursorOf(row: OrderSummaryRow): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.orderId}`).toString('base64url');
@@ -65,4 +67,33 @@ export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<
     rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), summary: summaryOf(row) })),
     hasNextPage: rows.length > query.first,
   };
+}
+
+/** The version at which the order entered its current status: the one the order list records for it. */
+function statusSince(state: OrderState): number {
+  let since = state.version;
+  for (let index = state.timeline.length - 1; index >= 0; index -= 1) {
+    const entry = state.timeline[index];
+    if (!entry || entry.status !== state.status) break;
+    since = entry.version;
+  }
+  return since;
+}
+
+/**
+ * Waits (at most `timeoutMs`) until the order list shows `state`'s status or a later one, so a client that
+ * lists orders right after a mutation answered sees what that mutation did. The workflow writes the row
+ * just after it changes the status, so this is usually one or two primary-key reads.
+ */
+export async function waitUntilListed(orm: MikroORM, state: OrderState, timeoutMs: number): Promise<boolean> {
+  const wanted = statusSince(state);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const row = await orm.em
+      .fork()
+      .findOne(OrderSummarySchema, { orderId: state.orderId }, { fields: ['version'] });
+    if (row && row.version >= wanted) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, LISTED_POLL_MS));
+  }
 }

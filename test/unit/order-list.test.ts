@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OrderSummary } from '../../worker/activities/contract';
 import { orderSummaryActivities } from '../../worker/activities/order-summaries';
-import { sampleOrder } from '../support/fake-orders';
+import { waitUntilListed } from '../../worker/order-list';
+import { FakeOrders, sampleOrder } from '../support/fake-orders';
 import { type SchemaHarness, schemaHarness } from '../support/schema-harness';
 
 let harness: SchemaHarness;
@@ -94,5 +95,24 @@ describe('the order list', () => {
       '{ orders(first: 1) { nodes { id status version } } }',
     );
     expect(data.orders.nodes).toEqual([{ id: 'o9', status: 'SHIPPING', version: 6 }]);
+  });
+
+  it('a mutation can wait until the list shows the status it returned, entered at an earlier version than its last', async () => {
+    const orders = new FakeOrders();
+    orders.place('w1');
+    orders.advance('w1', 'RESERVING');
+    orders.advance('w1', 'AWAITING_PAYMENT');
+    orders.advance('w1', 'AWAITING_PAYMENT', 'reminder sent');
+    const state = await orders.read('w1');
+    if (!state) throw new Error('w1 was placed');
+    const { recordOrderSummary } = orderSummaryActivities(harness.orm);
+    const row = (status: OrderSummary['status'], version: number) =>
+      summary(20, { orderId: 'w1', status, version });
+    await recordOrderSummary(row('RESERVING', 2));
+    expect(await waitUntilListed(harness.orm, state, 60)).toBe(false);
+
+    const listed = waitUntilListed(harness.orm, state, 2_000);
+    setTimeout(() => void recordOrderSummary(row('AWAITING_PAYMENT', 3)), 50);
+    expect(await listed).toBe(true);
   });
 });
