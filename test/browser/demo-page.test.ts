@@ -73,20 +73,30 @@ describe('the demo page', () => {
     const shelf = await stockShelf(stack.db.orm);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await placeFromPage(page, shelf);
+    expect(await page.locator(`#products tr[data-sku="${shelf.mug}"] .reserved`).textContent()).toBe(
+      '2 reserved',
+    );
     await page.getByRole('button', { name: 'Pay (tok_visa)' }).click();
 
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toBe('COMPLETED');
-    expect(await nodeState(page, 'confirm')).toBe('active');
-    for (const node of ['validate', 'reserve', 'payment', 'ship'])
+    for (const node of ['validate', 'reserve', 'payment', 'ship', 'confirm'])
       expect(await nodeState(page, node)).toBe('done');
-    expect(await page.locator('#summary').textContent()).toContain('tracking OF-');
+    expect(await nodeState(page, 'audit')).toBe('skipped');
+    expect(await nodeState(page, 'return')).toBe('pending');
+    expect(await page.locator('.saga [aria-current="step"]').getAttribute('data-node')).toBe('confirm');
+    expect(await page.locator('.saga .edge.done').count()).toBe(0);
+    expect(await page.locator('#facts').textContent()).toContain('OF-');
     expect(await page.locator('#timeline li').count()).toBeGreaterThanOrEqual(9);
+    await expect
+      .poll(() => page.locator(`#products tr[data-sku="${shelf.mug}"] .reserved`).textContent())
+      .toBe('0 reserved');
+    expect(await page.getByRole('button', { name: 'Request a return' }).isVisible()).toBe(true);
     expect(await stillTheSamePage(page)).toBe(true);
     await page.screenshot({ path: resolve(ARTIFACTS, 'demo-completed.png'), fullPage: true });
     await page.close();
   });
 
-  it('shows a declined payment failing and its compensations lighting up, live', async () => {
+  it('shows a declined payment failing and its compensations lighting up in reverse, live', async () => {
     const shelf = await stockShelf(stack.db.orm);
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await placeFromPage(page, shelf);
@@ -95,9 +105,19 @@ describe('the demo page', () => {
     await expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toBe('FAILED');
     expect(await nodeState(page, 'payment')).toBe('failed');
     expect(await nodeState(page, 'reserve')).toBe('compensated');
-    expect(await page.locator('#undo').textContent()).toContain('undo payment → undo reserve');
-    expect(await page.locator('#message').textContent()).toContain('PAYMENT_DECLINED');
+    expect(await nodeState(page, 'ship')).toBe('pending');
+    expect(await page.locator('.saga .edge.done').allTextContents()).toEqual([
+      '2. ↩ release stock',
+      '1. ↩ refund',
+    ]);
+    expect(await page.locator('#undo').textContent()).toBe(
+      'Compensated, last step first: refund → release stock',
+    );
+    expect(await page.locator('#order-message').textContent()).toContain('PAYMENT_DECLINED');
+    expect(await page.locator('#actions button').count()).toBe(0);
     expect(await stillTheSamePage(page)).toBe(true);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBe(0);
     await page.screenshot({ path: resolve(ARTIFACTS, 'demo-declined.png'), fullPage: true });
     await page.close();
   });
@@ -107,7 +127,15 @@ describe('the demo page', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await placeFromPage(page, shelf);
     const orderId = (await page.locator('#order-id').textContent()) ?? '';
+    const seen = Number((await page.locator('#timeline .v').first().textContent())?.slice(1));
     const port = new URL(stack.api.url).port;
+    const subscribes: unknown[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        const message = JSON.parse(String(payload)) as { type: string; payload?: { variables?: unknown } };
+        if (message.type === 'subscribe') subscribes.push(message.payload?.variables);
+      }),
+    );
 
     await stack.api.close();
     await expect
@@ -128,6 +156,8 @@ describe('the demo page', () => {
       expect(versions).toEqual(
         Array.from({ length: versions.length }, (_, index) => `v${versions.length - index}`),
       );
+      expect(subscribes[0]).toEqual({ id: orderId, sinceVersion: seen });
+      expect(await page.locator('#connection').textContent()).toBe('live');
       expect(await stillTheSamePage(page)).toBe(true);
       await page.screenshot({ path: resolve(ARTIFACTS, 'demo-reconnected.png'), fullPage: true });
     } finally {

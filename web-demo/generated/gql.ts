@@ -15,9 +15,9 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment OrderView on Order {\n    id\n    customerId\n    status\n    version\n    step\n    totalCents\n    failureReason\n    failure { code step message }\n    items { sku name quantity unitPriceCents warehouse }\n    timeline { version status step message at }\n    payment { status method amountCents refundedCents }\n    shipments { id warehouse trackingNumber status }\n    escalations\n  }\n": typeof types.OrderViewFragmentDoc,
+    "\n  fragment OrderView on Order {\n    id\n    customerId\n    status\n    version\n    totalCents\n    failure { code step message }\n    items { sku name quantity }\n    timeline { version status step message at }\n    payment { status method refundedCents }\n    shipments { id trackingNumber status }\n    escalations\n  }\n": typeof types.OrderViewFragmentDoc,
     "\n  query Products {\n    products { sku name priceCents available reserved discontinued warehouse }\n  }\n": typeof types.ProductsDocument,
-    "\n  query RecentOrders {\n    orders(first: 8) { nodes { id customerId status totalCents updatedAt } }\n  }\n": typeof types.RecentOrdersDocument,
+    "\n  query RecentOrders {\n    orders(first: 10) { nodes { id customerId status totalCents updatedAt } }\n  }\n": typeof types.RecentOrdersDocument,
     "\n  query Order($id: ID!) {\n    order(id: $id) { ...OrderView }\n  }\n": typeof types.OrderDocument,
     "\n  mutation PlaceOrder($input: PlaceOrderInput!) {\n    placeOrder(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": typeof types.PlaceOrderDocument,
     "\n  mutation PayOrder($input: PayOrderInput!) {\n    payOrder(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": typeof types.PayOrderDocument,
@@ -25,12 +25,12 @@ type Documents = {
     "\n  mutation CancelOrder($input: CancelOrderInput!) {\n    cancelOrder(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": typeof types.CancelOrderDocument,
     "\n  mutation RequestReturn($input: RequestReturnInput!) {\n    requestReturn(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": typeof types.RequestReturnDocument,
     "\n  mutation ApproveReturn($input: ApproveReturnInput!) {\n    approveReturn(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": typeof types.ApproveReturnDocument,
-    "\n  subscription OrderStatus($id: ID!, $sinceVersion: Int) {\n    orderStatus(id: $id, sinceVersion: $sinceVersion) { version status step message at order { ...OrderView } }\n  }\n": typeof types.OrderStatusDocument,
+    "\n  subscription OrderStatus($id: ID!, $sinceVersion: Int) {\n    orderStatus(id: $id, sinceVersion: $sinceVersion) { version order { ...OrderView } }\n  }\n": typeof types.OrderStatusDocument,
 };
 const documents: Documents = {
-    "\n  fragment OrderView on Order {\n    id\n    customerId\n    status\n    version\n    step\n    totalCents\n    failureReason\n    failure { code step message }\n    items { sku name quantity unitPriceCents warehouse }\n    timeline { version status step message at }\n    payment { status method amountCents refundedCents }\n    shipments { id warehouse trackingNumber status }\n    escalations\n  }\n": types.OrderViewFragmentDoc,
+    "\n  fragment OrderView on Order {\n    id\n    customerId\n    status\n    version\n    totalCents\n    failure { code step message }\n    items { sku name quantity }\n    timeline { version status step message at }\n    payment { status method refundedCents }\n    shipments { id trackingNumber status }\n    escalations\n  }\n": types.OrderViewFragmentDoc,
     "\n  query Products {\n    products { sku name priceCents available reserved discontinued warehouse }\n  }\n": types.ProductsDocument,
-    "\n  query RecentOrders {\n    orders(first: 8) { nodes { id customerId status totalCents updatedAt } }\n  }\n": types.RecentOrdersDocument,
+    "\n  query RecentOrders {\n    orders(first: 10) { nodes { id customerId status totalCents updatedAt } }\n  }\n": types.RecentOrdersDocument,
     "\n  query Order($id: ID!) {\n    order(id: $id) { ...OrderView }\n  }\n": types.OrderDocument,
     "\n  mutation PlaceOrder($input: PlaceOrderInput!) {\n    placeOrder(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": types.PlaceOrderDocument,
     "\n  mutation PayOrder($input: PayOrderInput!) {\n    payOrder(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": types.PayOrderDocument,
@@ -38,13 +38,13 @@ const documents: Documents = {
     "\n  mutation CancelOrder($input: CancelOrderInput!) {\n    cancelOrder(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": types.CancelOrderDocument,
     "\n  mutation RequestReturn($input: RequestReturnInput!) {\n    requestReturn(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": types.RequestReturnDocument,
     "\n  mutation ApproveReturn($input: ApproveReturnInput!) {\n    approveReturn(input: $input) { order { ...OrderView } userErrors { field code message } }\n  }\n": types.ApproveReturnDocument,
-    "\n  subscription OrderStatus($id: ID!, $sinceVersion: Int) {\n    orderStatus(id: $id, sinceVersion: $sinceVersion) { version status step message at order { ...OrderView } }\n  }\n": types.OrderStatusDocument,
+    "\n  subscription OrderStatus($id: ID!, $sinceVersion: Int) {\n    orderStatus(id: $id, sinceVersion: $sinceVersion) { version order { ...OrderView } }\n  }\n": types.OrderStatusDocument,
 };
 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment OrderView on Order {\n    id\n    customerId\n    status\n    version\n    step\n    totalCents\n    failureReason\n    failure { code step message }\n    items { sku name quantity unitPriceCents warehouse }\n    timeline { version status step message at }\n    payment { status method amountCents refundedCents }\n    shipments { id warehouse trackingNumber status }\n    escalations\n  }\n"): typeof import('./graphql').OrderViewFragmentDoc;
+export function graphql(source: "\n  fragment OrderView on Order {\n    id\n    customerId\n    status\n    version\n    totalCents\n    failure { code step message }\n    items { sku name quantity }\n    timeline { version status step message at }\n    payment { status method refundedCents }\n    shipments { id trackingNumber status }\n    escalations\n  }\n"): typeof import('./graphql').OrderViewFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -52,7 +52,7 @@ export function graphql(source: "\n  query Products {\n    products { sku name p
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query RecentOrders {\n    orders(first: 8) { nodes { id customerId status totalCents updatedAt } }\n  }\n"): typeof import('./graphql').RecentOrdersDocument;
+export function graphql(source: "\n  query RecentOrders {\n    orders(first: 10) { nodes { id customerId status totalCents updatedAt } }\n  }\n"): typeof import('./graphql').RecentOrdersDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -84,7 +84,7 @@ export function graphql(source: "\n  mutation ApproveReturn($input: ApproveRetur
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription OrderStatus($id: ID!, $sinceVersion: Int) {\n    orderStatus(id: $id, sinceVersion: $sinceVersion) { version status step message at order { ...OrderView } }\n  }\n"): typeof import('./graphql').OrderStatusDocument;
+export function graphql(source: "\n  subscription OrderStatus($id: ID!, $sinceVersion: Int) {\n    orderStatus(id: $id, sinceVersion: $sinceVersion) { version order { ...OrderView } }\n  }\n"): typeof import('./graphql').OrderStatusDocument;
 
 
 export function graphql(source: string) {

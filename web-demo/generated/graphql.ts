@@ -83,7 +83,7 @@ export type RequestReturnInput = {
   requestId?: string | null | undefined;
 };
 
-export type OrderViewFragment = { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> };
+export type OrderViewFragment = { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> };
 
 export type ProductsQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -100,49 +100,49 @@ export type OrderQueryVariables = Exact<{
 }>;
 
 
-export type OrderQuery = { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null };
+export type OrderQuery = { order: { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> } | null };
 
 export type PlaceOrderMutationVariables = Exact<{
   input: PlaceOrderInput;
 }>;
 
 
-export type PlaceOrderMutation = { placeOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+export type PlaceOrderMutation = { placeOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type PayOrderMutationVariables = Exact<{
   input: PayOrderInput;
 }>;
 
 
-export type PayOrderMutation = { payOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+export type PayOrderMutation = { payOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type AuditOrderMutationVariables = Exact<{
   input: AuditOrderInput;
 }>;
 
 
-export type AuditOrderMutation = { auditOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+export type AuditOrderMutation = { auditOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type CancelOrderMutationVariables = Exact<{
   input: CancelOrderInput;
 }>;
 
 
-export type CancelOrderMutation = { cancelOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+export type CancelOrderMutation = { cancelOrder: { order: { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type RequestReturnMutationVariables = Exact<{
   input: RequestReturnInput;
 }>;
 
 
-export type RequestReturnMutation = { requestReturn: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+export type RequestReturnMutation = { requestReturn: { order: { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type ApproveReturnMutationVariables = Exact<{
   input: ApproveReturnInput;
 }>;
 
 
-export type ApproveReturnMutation = { approveReturn: { order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
+export type ApproveReturnMutation = { approveReturn: { order: { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> } | null, userErrors: Array<{ field: Array<string> | null, code: string, message: string }> } };
 
 export type OrderStatusSubscriptionVariables = Exact<{
   id: string | number;
@@ -150,7 +150,7 @@ export type OrderStatusSubscriptionVariables = Exact<{
 }>;
 
 
-export type OrderStatusSubscription = { orderStatus: { version: number, status: OrderStatus, step: string | null, message: string, at: string, order: { id: string, customerId: string, status: OrderStatus, version: number, step: string | null, totalCents: number, failureReason: string | null, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number, unitPriceCents: number, warehouse: string }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, amountCents: number, refundedCents: number }, shipments: Array<{ id: string, warehouse: string, trackingNumber: string, status: string }> } } };
+export type OrderStatusSubscription = { orderStatus: { version: number, order: { id: string, customerId: string, status: OrderStatus, version: number, totalCents: number, escalations: Array<string>, failure: { code: string, step: string, message: string } | null, items: Array<{ sku: string, name: string, quantity: number }>, timeline: Array<{ version: number, status: OrderStatus, step: string | null, message: string, at: string }>, payment: { status: string, method: string | null, refundedCents: number }, shipments: Array<{ id: string, trackingNumber: string, status: string }> } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -176,9 +176,7 @@ export const OrderViewFragmentDoc = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -188,8 +186,6 @@ export const OrderViewFragmentDoc = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -201,12 +197,10 @@ export const OrderViewFragmentDoc = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }
@@ -228,7 +222,7 @@ export const ProductsDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ProductsQuery, ProductsQueryVariables>;
 export const RecentOrdersDocument = new TypedDocumentString(`
     query RecentOrders {
-  orders(first: 8) {
+  orders(first: 10) {
     nodes {
       id
       customerId
@@ -250,9 +244,7 @@ export const OrderDocument = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -262,8 +254,6 @@ export const OrderDocument = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -275,12 +265,10 @@ export const OrderDocument = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }
@@ -304,9 +292,7 @@ export const PlaceOrderDocument = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -316,8 +302,6 @@ export const PlaceOrderDocument = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -329,12 +313,10 @@ export const PlaceOrderDocument = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }
@@ -358,9 +340,7 @@ export const PayOrderDocument = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -370,8 +350,6 @@ export const PayOrderDocument = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -383,12 +361,10 @@ export const PayOrderDocument = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }
@@ -412,9 +388,7 @@ export const AuditOrderDocument = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -424,8 +398,6 @@ export const AuditOrderDocument = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -437,12 +409,10 @@ export const AuditOrderDocument = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }
@@ -466,9 +436,7 @@ export const CancelOrderDocument = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -478,8 +446,6 @@ export const CancelOrderDocument = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -491,12 +457,10 @@ export const CancelOrderDocument = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }
@@ -520,9 +484,7 @@ export const RequestReturnDocument = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -532,8 +494,6 @@ export const RequestReturnDocument = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -545,12 +505,10 @@ export const RequestReturnDocument = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }
@@ -574,9 +532,7 @@ export const ApproveReturnDocument = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -586,8 +542,6 @@ export const ApproveReturnDocument = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -599,12 +553,10 @@ export const ApproveReturnDocument = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }
@@ -614,10 +566,6 @@ export const OrderStatusDocument = new TypedDocumentString(`
     subscription OrderStatus($id: ID!, $sinceVersion: Int) {
   orderStatus(id: $id, sinceVersion: $sinceVersion) {
     version
-    status
-    step
-    message
-    at
     order {
       ...OrderView
     }
@@ -628,9 +576,7 @@ export const OrderStatusDocument = new TypedDocumentString(`
   customerId
   status
   version
-  step
   totalCents
-  failureReason
   failure {
     code
     step
@@ -640,8 +586,6 @@ export const OrderStatusDocument = new TypedDocumentString(`
     sku
     name
     quantity
-    unitPriceCents
-    warehouse
   }
   timeline {
     version
@@ -653,12 +597,10 @@ export const OrderStatusDocument = new TypedDocumentString(`
   payment {
     status
     method
-    amountCents
     refundedCents
   }
   shipments {
     id
-    warehouse
     trackingNumber
     status
   }

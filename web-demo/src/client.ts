@@ -13,37 +13,63 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
-  const body = (await response.json()) as GraphQLBody<R>;
-  if (body.errors?.length || !body.data) {
-    throw new Error(body.errors?.map((error) => error.message).join('; ') ?? `HTTP ${response.status}`);
-  }
+  const body = (await response.json().catch(() => ({}))) as GraphQLBody<R>;
+  if (body.errors?.length) throw new Error(body.errors.map((error) => error.message).join('; '));
+  if (!body.data) throw new Error(`the server answered HTTP ${response.status} without data`);
   return body.data;
 }
 
-const connectionListeners = new Set<(connected: boolean) => void>();
+/** A fresh id per user action, sent as `requestId` so a retried mutation is not applied twice. */
+export function requestId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (byte) =>
+    byte.toString(16).padStart(2, '0'),
+  ).join('');
+}
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting';
+const connectionListeners = new Set<(state: ConnectionState) => void>();
+const announce = (state: ConnectionState) => {
+  for (const listener of connectionListeners) listener(state);
+};
+
+export function onConnectionChange(listener: (state: ConnectionState) => void): void {
+  connectionListeners.add(listener);
+}
+
+const PING_EVERY_MS = 5_000;
+const PONG_WITHIN_MS = 3_000;
+let pongTimer: ReturnType<typeof setTimeout> | undefined;
+let openSocket: WebSocket | undefined;
 
 /**
- * Reconnects for ever and resubscribes by itself; subscribers drop events at versions they already have,
- * so a resubscription after a restart of the server misses nothing and shows nothing twice.
+ * One socket, opened at once and reopened for ever. A ping that gets no pong within a few seconds closes
+ * it, so a dead connection shows (and heals) in seconds rather than when the OS notices.
  */
 const socket = createClient({
   url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`,
+  lazy: false,
   retryAttempts: Number.POSITIVE_INFINITY,
   shouldRetry: () => true,
-  keepAlive: 10_000,
+  keepAlive: PING_EVERY_MS,
   on: {
-    connected: () => {
-      for (const listener of connectionListeners) listener(true);
+    connecting: (isRetry) => announce(isRetry ? 'reconnecting' : 'connecting'),
+    connected: (opened) => {
+      openSocket = opened as WebSocket;
+      announce('live');
     },
     closed: () => {
-      for (const listener of connectionListeners) listener(false);
+      clearTimeout(pongTimer);
+      announce('reconnecting');
+    },
+    ping: (received) => {
+      if (received) return;
+      pongTimer = setTimeout(() => openSocket?.close(4408, 'pong timeout'), PONG_WITHIN_MS);
+    },
+    pong: (received) => {
+      if (received) clearTimeout(pongTimer);
     },
   },
 });
-
-export function onConnectionChange(listener: (connected: boolean) => void): void {
-  connectionListeners.add(listener);
-}
 
 export interface Subscriber<R> {
   next(data: R): void;
@@ -51,22 +77,29 @@ export interface Subscriber<R> {
   complete(): void;
 }
 
-/** Returns the function that ends the subscription. */
+/**
+ * Subscribes, and after every event lets `resume` update the variables. graphql-ws sends this same payload
+ * object again when it resubscribes after a reconnect, so the server is asked for what came after the
+ * last event seen (e.g. `sinceVersion`). Returns the function that ends the subscription.
+ */
 export function subscribe<R, V extends Record<string, unknown>>(
   document: TypedDocumentString<R, V>,
   variables: V,
   subscriber: Subscriber<R>,
+  resume: (data: R, variables: V) => V = (_data, same) => same,
 ): () => void {
-  return socket.subscribe<R>(
-    { query: document.toString(), variables },
-    {
-      next: (message) => {
-        if (message.errors?.length)
-          subscriber.error(new Error(message.errors.map((e) => e.message).join('; ')));
-        else if (message.data) subscriber.next(message.data);
-      },
-      error: (error) => subscriber.error(error instanceof Error ? error : new Error('connection lost')),
-      complete: () => subscriber.complete(),
+  const payload = { query: document.toString(), variables };
+  return socket.subscribe<R>(payload, {
+    next: (message) => {
+      if (message.errors?.length) {
+        subscriber.error(new Error(message.errors.map((error) => error.message).join('; ')));
+      } else if (message.data) {
+        payload.variables = resume(message.data, payload.variables);
+        subscriber.next(message.data);
+      }
     },
-  );
+    error: (error) =>
+      subscriber.error(error instanceof Error ? error : new Error('the connection was refused')),
+    complete: () => subscriber.complete(),
+  });
 }

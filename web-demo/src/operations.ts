@@ -7,14 +7,12 @@ export const ORDER_VIEW = graphql(`
     customerId
     status
     version
-    step
     totalCents
-    failureReason
     failure { code step message }
-    items { sku name quantity unitPriceCents warehouse }
+    items { sku name quantity }
     timeline { version status step message at }
-    payment { status method amountCents refundedCents }
-    shipments { id warehouse trackingNumber status }
+    payment { status method refundedCents }
+    shipments { id trackingNumber status }
     escalations
   }
 `);
@@ -27,7 +25,7 @@ export const PRODUCTS = graphql(`
 
 export const RECENT_ORDERS = graphql(`
   query RecentOrders {
-    orders(first: 8) { nodes { id customerId status totalCents updatedAt } }
+    orders(first: 10) { nodes { id customerId status totalCents updatedAt } }
   }
 `);
 
@@ -75,6 +73,6 @@ export const APPROVE_RETURN = graphql(`
 
 export const ORDER_STATUS = graphql(`
   subscription OrderStatus($id: ID!, $sinceVersion: Int) {
-    orderStatus(id: $id, sinceVersion: $sinceVersion) { version status step message at order { ...OrderView } }
+    orderStatus(id: $id, sinceVersion: $sinceVersion) { version order { ...OrderView } }
   }
 `);
