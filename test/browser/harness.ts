@@ -1,0 +1,94 @@
+/** What the browser suites share: the built page, the whole system, Debian's Chromium, and page helpers. */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { expect } from 'vitest';
+import type { Shelf } from '../support/ledger';
+import { type Stack, startStack } from '../support/stack';
+
+export const ARTIFACTS = resolve(import.meta.dirname, '../../test-artifacts');
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface BrowserStack {
+  stack: Stack;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+/** Builds the page with Vite, then starts the system (Temporal dev server, MariaDB, worker, API) and Chromium. */
+export async function startBrowserStack(taskQueue: string): Promise<BrowserStack> {
+  await build({
+    configFile: resolve(import.meta.dirname, '../../web-demo/vite.config.ts'),
+    logLevel: 'error',
+  });
+  await mkdir(ARTIFACTS, { recursive: true });
+  const [stack, browser] = await Promise.all([
+    startStack(taskQueue, { RETURN_WINDOW: '10m' }),
+    chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: CHROMIUM_FLAGS,
+    }),
+  ]);
+  return {
+    stack,
+    browser,
+    async stop() {
+      await browser.close();
+      await stack.stop();
+    },
+  };
+}
+
+export const LAPTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+interface OrderChoice {
+  postalCode?: string;
+  flagged?: boolean;
+  /** The status the order waits in once placed. */
+  waitsIn?: string;
+}
+
+/** Opens the page, orders 2 mugs and a lamp from the shelf, and waits until the order waits for someone. */
+export async function placeFromPage(
+  page: Page,
+  url: string,
+  shelf: Shelf,
+  choice: OrderChoice = {},
+): Promise<void> {
+  await page.goto(url);
+  await page.locator(`#products input[name="${shelf.mug}"]`).fill('2');
+  await page.locator(`#products input[name="${shelf.lamp}"]`).fill('1');
+  if (choice.postalCode) await page.locator('select[name="postalCode"]').selectOption(choice.postalCode);
+  if (choice.flagged) await page.getByLabel('Flag for a staff audit').check();
+  await page.evaluate(() => {
+    (window as unknown as { notReloaded: boolean }).notReloaded = true;
+  });
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await waitForStatus(page, choice.waitsIn ?? 'AWAITING_PAYMENT');
+}
+
+export const waitForStatus = (page: Page, status: string) =>
+  expect.poll(() => page.locator('#status').textContent(), { timeout: 30_000 }).toBe(status);
+
+/** True while the page is the one placeFromPage loaded: everything since came live, not from a reload. */
+export const stillTheSamePage = (page: Page) =>
+  page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded === true);
+
+export const nodeState = (page: Page, node: string) =>
+  page.locator(`.saga [data-node="${node}"]`).getAttribute('data-state');
+
+export const screenshot = (page: Page, name: string) =>
+  page.screenshot({ path: resolve(ARTIFACTS, name), fullPage: true });
