@@ -11,10 +11,12 @@ import { webDemoHandler } from '../../server/web-demo-assets';
 import { stockShelf } from '../support/ledger';
 import {
   type BrowserStack,
+  horizontalOverflow,
   LAPTOP,
   nodeState,
   PHONE,
   placeFromPage,
+  SMALL_LAPTOP,
   screenshot,
   startBrowserStack,
   stillTheSamePage,
@@ -51,6 +53,9 @@ describe('the demo page', () => {
     expect(await page.getByRole('button', { name: 'Request a return' }).isVisible()).toBe(true);
     expect(await stillTheSamePage(page)).toBe(true);
     await screenshot(page, 'demo-completed.png');
+    await page.setViewportSize(SMALL_LAPTOP);
+    expect(await horizontalOverflow(page)).toBe(0);
+    await screenshot(page, 'demo-completed-small-laptop.png');
     await page.close();
   });
 
@@ -74,8 +79,7 @@ describe('the demo page', () => {
     expect(await page.locator('#order-message').textContent()).toContain('PAYMENT_DECLINED');
     expect(await page.locator('#actions button').count()).toBe(0);
     expect(await stillTheSamePage(page)).toBe(true);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBe(0);
+    expect(await horizontalOverflow(page)).toBe(0);
     await screenshot(page, 'demo-declined.png');
     await page.close();
   });

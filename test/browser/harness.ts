@@ -52,7 +52,12 @@ export async function startBrowserStack(taskQueue: string): Promise<BrowserStack
 }
 
 export const LAPTOP = { width: 1280, height: 900 };
+export const SMALL_LAPTOP = { width: 1024, height: 768 };
 export const PHONE = { width: 390, height: 844 };
+
+/** How far the page is wider than the window: a layout that fits the width says 0. */
+export const horizontalOverflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 
 interface OrderChoice {
   postalCode?: string;

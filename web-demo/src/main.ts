@@ -19,10 +19,16 @@ function show(order: Order): void {
   current = order;
   renderOrder(order);
   if (statusMoved) {
+    clearNews();
     renderActions(order);
     void loadRecent();
   }
   void loadProducts();
+}
+
+/** An action's success note is news only until the order moves on; errors stay until the next action. */
+function clearNews(): void {
+  if (!$('#order-message').classList.contains('error')) say('#order-message', '');
 }
 
 function renderActions(order: Order): void {
@@ -42,9 +48,9 @@ async function perform(action: Action): Promise<void> {
   say('#order-message', `${action.label}…`);
   try {
     const payload: Payload = await action.run();
+    if (payload.order) show(payload.order);
     if (payload.userErrors.length) say('#order-message', describeErrors(payload), 'error');
     else say('#order-message', action.done);
-    if (payload.order) show(payload.order);
   } catch (error) {
     say('#order-message', `Could not reach the server: ${errorText(error)}`, 'error');
   } finally {

@@ -14,8 +14,8 @@ export function renderOrder(order: Order): void {
   status.dataset.status = order.status;
   $('#version').textContent = `version ${order.version}`;
   $('#facts').replaceChildren(
-    ...facts(order).map(([term, value]) =>
-      el('div', {}, el('dt', { text: term }), el('dd', { text: value })),
+    ...facts(order).map(([term, value, wide]) =>
+      el('div', { className: wide ? 'wide' : '' }, el('dt', { text: term }), el('dd', { text: value })),
     ),
   );
   const escalations = $('#escalations');
@@ -25,21 +25,22 @@ export function renderOrder(order: Order): void {
   $('#timeline').replaceChildren(...[...order.timeline].reverse().map(timelineEntry));
 }
 
-function facts(order: Order): [string, string][] {
+/** [term, value, spans the whole row] */
+type Fact = [string, string, boolean?];
+
+function facts(order: Order): Fact[] {
   const { payment, shipments } = order;
   const refunded = payment.refundedCents ? `, ${money(payment.refundedCents)} refunded` : '';
-  const rows: [string, string][] = [
+  const rows: Fact[] = [
     ['Items', order.items.map((item) => `${item.quantity} × ${item.name}`).join(', ') || '—'],
     ['Total', money(order.totalCents)],
     ['Payment', `${payment.status.toLowerCase()}${payment.method ? ` (${payment.method})` : ''}${refunded}`],
   ];
   if (shipments.length) {
-    rows.push([
-      'Tracking',
-      shipments.map((s) => `${s.trackingNumber} (${s.status.toLowerCase()})`).join(', '),
-    ]);
+    const tracking = shipments.map((s) => `${s.trackingNumber} (${s.status.toLowerCase()})`).join(', ');
+    rows.push(['Tracking', tracking, true]);
   }
-  if (order.failure) rows.push(['Why it stopped', `${order.failure.code}: ${order.failure.message}`]);
+  if (order.failure) rows.push(['Why it stopped', `${order.failure.code}: ${order.failure.message}`, true]);
   return rows;
 }
 
