@@ -27,7 +27,11 @@ export function webDemoHandler(distDir = WEB_DEMO_DIST): RequestHandler {
       response.end('The demo page is not built: run `npm run build:demo` (npm run dev does it for you).\n');
       return true;
     }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+    response.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      // Vite puts a content hash in every asset's name; the page itself must be asked for again.
+      'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
     response.end(request.method === 'HEAD' ? undefined : readFileSync(file));
     return true;
   };
