@@ -70,7 +70,10 @@ function follow(orderId: string): void {
     ORDER_STATUS,
     { id: orderId, sinceVersion: current?.id === orderId ? current.version : null },
     {
-      next: ({ orderStatus }) => show(orderStatus.order),
+      // A late event of the order followed before may still arrive: it must not take over the view.
+      next: ({ orderStatus }) => {
+        if (orderStatus.order.id === current?.id) show(orderStatus.order);
+      },
       error: (error) => say('#order-message', `Live updates stopped: ${error.message}`, 'error'),
       complete: () => undefined,
     },
