@@ -1,7 +1,8 @@
 /**
  * Reservations per second on one hot SKU, same MariaDB (127.0.0.1), same number of concurrent clients:
- *   locked  the real `reserveStock` (idempotency key + reservation line, product row FOR UPDATE, one transaction)
- *   raw tx  the same transaction as hand-written mysql2 statements: what any FOR UPDATE transaction costs
+ *   locked  the real `reserveStock`: group commit, the reservations waiting are written together in one transaction
+ *           (product row FOR UPDATE, then every accepted one's idempotency key, reservation line and stock)
+ *   raw tx  one such FOR UPDATE transaction per reservation, hand-written mysql2: what no batching costs
  *   raw     one conditional UPDATE per reservation, no key, no line
  * Each path is warmed up first, runs at most `seconds`, then is checked for oversell.
  *   npm run bench -- [reservations=3000] [concurrency=32] [seconds=60]
@@ -76,7 +77,7 @@ try {
         ),
     },
     {
-      name: 'raw tx (same statements, mysql2)',
+      name: 'raw tx per reservation (mysql2)',
       lines: true,
       reserve: async (orderId, sku) => {
         const connection = await pool.getConnection();

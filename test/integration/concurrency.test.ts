@@ -1,6 +1,8 @@
 /** Stock under row locks on MariaDB: no oversell under contention, no deadlock between orders locking SKUs from opposite ends. */
 import { describe, expect, it } from 'vitest';
+import { createActivities } from '../../worker/activities';
 import { upsertProduct } from '../../worker/catalog';
+import { openOrm } from '../../worker/db/orm';
 import { useActivitiesOnTestDatabase } from '../support/database';
 import { readLedger, stockShelf } from '../support/ledger';
 
@@ -36,6 +38,28 @@ describe('inventory under concurrency', () => {
         shelf.mug,
       ])) as { n: number }[];
     expect(Number(lines?.n)).toBe(100);
+  });
+
+  it('four workers (own connection pools, own batches) reserving one SKU sell each unit once', async () => {
+    const shelf = await stockShelf(suite.db().orm);
+    const orms = await Promise.all(
+      Array.from({ length: 4 }, () => openOrm({ databaseUrl: suite.db().databaseUrl, sqlitePath: '' })),
+    );
+    try {
+      const workers = orms.map((orm) => createActivities({ orm }));
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, index) =>
+          workers[index % workers.length]?.reserveStock(`workers-${process.pid}-${index}`, [
+            { sku: shelf.mug, quantity: 1 },
+          ]),
+        ),
+      );
+      expect(failureTypes(results)).toEqual(Array(30).fill('OUT_OF_STOCK'));
+      const { stock } = await readLedger(suite.db().orm, 'none', shelf);
+      expect(stock[shelf.mug]).toEqual({ available: 0, reserved: 10, sold: 0 });
+    } finally {
+      await Promise.all(orms.map((orm) => orm.close(true)));
+    }
   });
 
   it('orders locking the same two SKUs from opposite ends do not deadlock', async () => {

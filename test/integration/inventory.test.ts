@@ -87,6 +87,53 @@ describe('stock arithmetic', () => {
   });
 });
 
+describe('reservations written together (one group-commit batch)', () => {
+  it('are decided in arrival order, each all-or-nothing: a short one is refused, the ones after it still reserve', async () => {
+    const shelf = await stockShelf(suite.db().orm);
+    const [first, short, unknown, last] = [newOrderId(), newOrderId(), newOrderId(), newOrderId()];
+    const results = await Promise.allSettled([
+      suite.activities().reserveStock(first, [{ sku: shelf.mug, quantity: 6 }]),
+      suite.activities().reserveStock(short, [
+        { sku: shelf.lamp, quantity: 1 },
+        { sku: shelf.mug, quantity: 5 },
+      ]),
+      suite.activities().reserveStock(unknown, [
+        { sku: shelf.lamp, quantity: 1 },
+        { sku: 'NOPE', quantity: 1 },
+      ]),
+      suite.activities().reserveStock(last, [
+        { sku: shelf.mug, quantity: 4 },
+        { sku: shelf.lamp, quantity: 5 },
+      ]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(results[1]).toMatchObject({
+      reason: {
+        type: 'OUT_OF_STOCK',
+        message: `order ${short}: reserve: out of stock: ${shelf.mug} (4 left, 5 wanted)`,
+      },
+    });
+    expect(results[2]).toMatchObject({
+      reason: { type: 'UNKNOWN_SKU', message: `order ${unknown}: reserve: unknown sku NOPE` },
+    });
+    const ledger = await readLedger(suite.db().orm, 'none', shelf);
+    expect(ledger.stock[shelf.mug]).toEqual({ available: 0, reserved: 10, sold: 0 });
+    expect(ledger.stock[shelf.lamp]).toEqual({ available: 0, reserved: 5, sold: 0 });
+    // Each accepted order has its own lines: a release gives back exactly its units.
+    await suite.activities().releaseStock(first);
+    expect((await readLedger(suite.db().orm, 'none', shelf)).stock[shelf.mug]).toEqual({
+      available: 6,
+      reserved: 4,
+      sold: 0,
+    });
+  });
+});
+
 describe('refusals', () => {
   it('an order short on one SKU reserves none of its SKUs', async () => {
     const shelf = await stockShelf(suite.db().orm);

@@ -1,4 +1,7 @@
-/** Stock through MikroORM: product rows locked FOR UPDATE in SKU order, so nothing is sold twice and no two orders deadlock. */
+/**
+ * Stock through MikroORM: product rows locked FOR UPDATE in SKU order, so nothing is sold twice and no two orders
+ * deadlock. Reservations, the hot path, go through a group-commit queue (reservation-queue.ts).
+ */
 import {
   type EntityManager,
   LockMode,
@@ -7,23 +10,11 @@ import {
 } from '@mikro-orm/core';
 import type { OrderLine, PricedLine } from '../../common/order';
 import { findProducts } from '../catalog';
-import {
-  IdempotencyKeySchema,
-  type Product,
-  ProductSchema,
-  ReservationLineSchema,
-  type ReservationLineStatus,
-} from '../db/entities';
+import { IdempotencyKeySchema, ReservationLineSchema, type ReservationLineStatus } from '../db/entities';
 import { runOnce } from '../db/idempotency';
 import { BusinessError } from './business-error';
-
-type StockColumn = 'available' | 'reserved' | 'sold';
-/** How many units of a SKU move from one column to another. */
-type StockMove = { sku: string; quantity: number };
-
-function bySku<T extends { sku: string }>(a: T, b: T): number {
-  return a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0;
-}
+import { ReservationQueue, reserveKey } from './reservation-queue';
+import { lockProducts, mergedBySku, moveStock, type StockColumn } from './stock-rows';
 
 function checkLines(orderId: string, step: string, lines: readonly OrderLine[]): void {
   if (lines.length === 0) throw new BusinessError('INVALID_ORDER', `order ${orderId}: ${step}: no lines`);
@@ -37,56 +28,10 @@ function checkLines(orderId: string, step: string, lines: readonly OrderLine[]):
   }
 }
 
-/** One line per SKU, in ascending SKU order: the order every transaction takes its row locks in. */
-function mergedBySku(lines: readonly OrderLine[]): StockMove[] {
-  const quantities = new Map<string, number>();
-  for (const line of lines) quantities.set(line.sku, (quantities.get(line.sku) ?? 0) + line.quantity);
-  return [...quantities].map(([sku, quantity]) => ({ sku, quantity })).sort(bySku);
-}
-
-/** Locks the rows of `skus` (ascending, as every caller passes them) and returns them by SKU. */
-async function lockProducts(
-  em: EntityManager,
-  orderId: string,
-  step: string,
-  skus: string[],
-): Promise<Map<string, Product>> {
-  const rows = await em.find(
-    ProductSchema,
-    { sku: { $in: skus } },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { sku: 'asc' } },
-  );
-  const products = new Map(rows.map((row) => [row.sku, row]));
-  const unknown = skus.filter((sku) => !products.has(sku));
-  if (unknown.length > 0) {
-    throw new BusinessError('UNKNOWN_SKU', `order ${orderId}: ${step}: unknown sku ${unknown.join(', ')}`);
-  }
-  return products;
-}
-
-/**
- * Moves units between two stock columns of locked rows in ONE statement: the hot rows stay locked for a
- * single round trip whatever the number of SKUs. Relative arithmetic, so it never depends on a stale read.
- */
-async function moveStock(em: EntityManager, moves: StockMove[], from: StockColumn, to: StockColumn) {
-  const cases = moves.map(() => 'when ? then ?').join(' ');
-  const pairs = moves.flatMap((move) => [move.sku, move.quantity]);
-  const skus = moves.map((move) => move.sku);
-  await em
-    .getConnection()
-    .execute(
-      `update product set ${from} = ${from} - (case sku ${cases} end), ${to} = ${to} + (case sku ${cases} end) where sku in (${skus.map(() => '?').join(', ')})`,
-      [...pairs, ...pairs, ...skus],
-      'run',
-      em.getTransactionContext(),
-    );
-}
-
 /** Moves the order's lines from one status to the next and their units between stock columns, under lock. */
 async function moveLines(
   em: EntityManager,
   orderId: string,
-  step: string,
   lineStatus: { from: ReservationLineStatus; to: ReservationLineStatus },
   stock: { from: StockColumn; to: StockColumn },
 ): Promise<number> {
@@ -105,8 +50,6 @@ async function moveLines(
   );
   await lockProducts(
     em,
-    orderId,
-    step,
     lines.map((line) => line.sku),
   );
   await moveStock(em, lines, stock.from, stock.to);
@@ -120,7 +63,7 @@ async function moveLines(
 async function claimReserveKey(em: EntityManager, orderId: string): Promise<boolean> {
   try {
     await em.insert(IdempotencyKeySchema, {
-      key: `${orderId}:reserve`,
+      key: reserveKey(orderId),
       result: 'null',
       createdAt: new Date(),
     });
@@ -132,6 +75,7 @@ async function claimReserveKey(em: EntityManager, orderId: string): Promise<bool
 }
 
 export function inventoryActivities(orm: MikroORM) {
+  const reservations = new ReservationQueue(orm);
   return {
     async priceOrder(orderId: string, lines: OrderLine[]): Promise<PricedLine[]> {
       checkLines(orderId, 'price', lines);
@@ -159,31 +103,7 @@ export function inventoryActivities(orm: MikroORM) {
 
     async reserveStock(orderId: string, lines: OrderLine[]): Promise<void> {
       checkLines(orderId, 'reserve', lines);
-      const moves = mergedBySku(lines);
-      await runOnce(orm, `${orderId}:reserve`, async (em) => {
-        // Written before the product rows are locked, so the hot locks are held for as few statements as possible.
-        await em.insertMany(
-          ReservationLineSchema,
-          moves.map((move) => ({ orderId, ...move, status: 'RESERVED' as const })),
-        );
-        const products = await lockProducts(
-          em,
-          orderId,
-          'reserve',
-          moves.map((move) => move.sku),
-        );
-        const short = moves.filter((move) => (products.get(move.sku)?.available ?? 0) < move.quantity);
-        if (short.length > 0) {
-          const detail = short.map(
-            (move) => `${move.sku} (${products.get(move.sku)?.available ?? 0} left, ${move.quantity} wanted)`,
-          );
-          throw new BusinessError(
-            'OUT_OF_STOCK',
-            `order ${orderId}: reserve: out of stock: ${detail.join(', ')}`,
-          );
-        }
-        await moveStock(em, moves, 'available', 'reserved');
-      });
+      await reservations.reserve(orderId, mergedBySku(lines));
     },
 
     async releaseStock(orderId: string): Promise<void> {
@@ -192,7 +112,6 @@ export function inventoryActivities(orm: MikroORM) {
         await moveLines(
           em,
           orderId,
-          'release',
           { from: 'RESERVED', to: 'RELEASED' },
           { from: 'reserved', to: 'available' },
         );
@@ -201,25 +120,13 @@ export function inventoryActivities(orm: MikroORM) {
 
     async commitSale(orderId: string): Promise<void> {
       await runOnce(orm, `${orderId}:commit`, async (em) => {
-        await moveLines(
-          em,
-          orderId,
-          'commit',
-          { from: 'RESERVED', to: 'SOLD' },
-          { from: 'reserved', to: 'sold' },
-        );
+        await moveLines(em, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
       });
     },
 
     async restockReturn(orderId: string): Promise<void> {
       await runOnce(orm, `${orderId}:restock`, async (em) => {
-        await moveLines(
-          em,
-          orderId,
-          'restock',
-          { from: 'SOLD', to: 'RESTOCKED' },
-          { from: 'sold', to: 'available' },
-        );
+        await moveLines(em, orderId, { from: 'SOLD', to: 'RESTOCKED' }, { from: 'sold', to: 'available' });
       });
     },
   };

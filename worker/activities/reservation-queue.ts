@@ -1,0 +1,156 @@
+/**
+ * Group commit of reservations. While one transaction is writing, the reservations that arrive wait; the next
+ * transaction takes them all: it locks their product rows once (FOR UPDATE, ascending SKU), decides each
+ * reservation in arrival order against the units left, and writes the accepted ones' idempotency keys, lines
+ * and stock in three statements. Each reservation is still all-or-nothing and idempotent as if it had its own
+ * transaction, but a hot SKU is locked once per batch instead of once per reservation.
+ */
+import {
+  DeadlockException,
+  type EntityManager,
+  type MikroORM,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
+import { IdempotencyKeySchema, ReservationLineSchema } from '../db/entities';
+import { BusinessError } from './business-error';
+import { lockProducts, mergedBySku, moveStock, type StockMove } from './stock-rows';
+
+interface Reservation {
+  orderId: string;
+  /** Merged by SKU, ascending. */
+  moves: StockMove[];
+}
+
+interface Waiter {
+  key: string;
+  reservation: Reservation;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+export const reserveKey = (orderId: string) => `${orderId}:reserve`;
+
+/** Why `reservation` cannot take its units from what is `left`, if it cannot. */
+function refusal(reservation: Reservation, left: ReadonlyMap<string, number>): BusinessError | undefined {
+  const { orderId, moves } = reservation;
+  const unknown = moves.filter((move) => !left.has(move.sku)).map((move) => move.sku);
+  if (unknown.length > 0) {
+    return new BusinessError('UNKNOWN_SKU', `order ${orderId}: reserve: unknown sku ${unknown.join(', ')}`);
+  }
+  const short = moves.filter((move) => (left.get(move.sku) ?? 0) < move.quantity);
+  if (short.length === 0) return undefined;
+  const detail = short.map((move) => `${move.sku} (${left.get(move.sku)} left, ${move.quantity} wanted)`);
+  return new BusinessError('OUT_OF_STOCK', `order ${orderId}: reserve: out of stock: ${detail.join(', ')}`);
+}
+
+/**
+ * Writes one batch (one reservation per key) in the transaction of `em` and returns the refused ones by key.
+ * A key already stored is a repeat: it answers as the first time did (a reserve answers nothing) and writes
+ * nothing; a refusal is not stored, so the same order may reserve again later.
+ */
+async function writeBatch(
+  em: EntityManager,
+  batch: ReadonlyMap<string, Reservation>,
+): Promise<Map<string, BusinessError>> {
+  const stored = await em.find(
+    IdempotencyKeySchema,
+    { key: { $in: [...batch.keys()] } },
+    { fields: ['key'] },
+  );
+  const repeats = new Set(stored.map((row) => row.key));
+  const fresh = [...batch].filter(([key]) => !repeats.has(key));
+  const refusals = new Map<string, BusinessError>();
+  if (fresh.length === 0) return refusals;
+
+  const skus = [
+    ...new Set(fresh.flatMap(([, reservation]) => reservation.moves.map((move) => move.sku))),
+  ].sort();
+  const products = await lockProducts(em, skus);
+  const left = new Map([...products].map(([sku, product]) => [sku, product.available]));
+  const accepted: [string, Reservation][] = [];
+  for (const [key, reservation] of fresh) {
+    const refused = refusal(reservation, left);
+    if (refused) {
+      refusals.set(key, refused);
+      continue;
+    }
+    for (const move of reservation.moves) left.set(move.sku, (left.get(move.sku) ?? 0) - move.quantity);
+    accepted.push([key, reservation]);
+  }
+  if (accepted.length === 0) return refusals;
+
+  const createdAt = new Date();
+  await em.insertMany(
+    IdempotencyKeySchema,
+    accepted.map(([key]) => ({ key, result: 'null', createdAt })),
+  );
+  await em.insertMany(
+    ReservationLineSchema,
+    accepted.flatMap(([, { orderId, moves }]) =>
+      moves.map((move) => ({ orderId, ...move, status: 'RESERVED' as const })),
+    ),
+  );
+  await moveStock(
+    em,
+    mergedBySku(accepted.flatMap(([, reservation]) => reservation.moves)),
+    'available',
+    'reserved',
+  );
+  return refusals;
+}
+
+export class ReservationQueue {
+  private waiting: Waiter[] = [];
+  private writing = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly maxBatch = 256,
+    private readonly attempts = 3,
+  ) {}
+
+  /** Resolves once the units are reserved (or were, by an earlier call with this order id); rejects a refusal. */
+  reserve(orderId: string, moves: StockMove[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ key: reserveKey(orderId), reservation: { orderId, moves }, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.waiting.length > 0) {
+        // One turn of the event loop lets every reservation already on its way join this batch.
+        await new Promise(setImmediate);
+        await this.settle(this.waiting.splice(0, this.maxBatch));
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** Writes a batch and answers each waiter; duplicates of one key in the batch share one reservation. */
+  private async settle(waiters: Waiter[]): Promise<void> {
+    const batch = new Map(waiters.map((waiter) => [waiter.key, waiter.reservation]));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const refusals = await this.orm.em.transactional((em) => writeBatch(em, batch));
+        for (const waiter of waiters) {
+          const refused = refusals.get(waiter.key);
+          if (refused) waiter.reject(refused);
+          else waiter.resolve();
+        }
+        return;
+      } catch (error) {
+        // Another process stored one of the keys after this batch looked (the next attempt sees a repeat),
+        // or the database broke a deadlock: the whole batch was rolled back and can run again.
+        const transient =
+          error instanceof UniqueConstraintViolationException || error instanceof DeadlockException;
+        if (transient && attempt < this.attempts) continue;
+        for (const waiter of waiters) waiter.reject(error);
+        return;
+      }
+    }
+  }
+}
