@@ -62,6 +62,51 @@ describe('inventory under concurrency', () => {
     }
   });
 
+  it('the same order reserved through two workers at once takes its stock once, and both are answered', async () => {
+    const shelf = await stockShelf(suite.db().orm);
+    const orms = await Promise.all(
+      [1, 2].map(() => openOrm({ databaseUrl: suite.db().databaseUrl, sqlitePath: '' })),
+    );
+    try {
+      const workers = orms.map((orm) => createActivities({ orm }));
+      for (let round = 0; round < 5; round += 1) {
+        const orderId = `twice-${process.pid}-${round}`;
+        await Promise.all(
+          workers.map((worker) => worker.reserveStock(orderId, [{ sku: shelf.mug, quantity: 2 }])),
+        );
+      }
+      const { stock } = await readLedger(suite.db().orm, 'none', shelf);
+      expect(stock[shelf.mug]).toEqual({ available: 0, reserved: 10, sold: 0 });
+    } finally {
+      await Promise.all(orms.map((orm) => orm.close(true)));
+    }
+  });
+
+  it('a release racing its own reserve on another worker leaves the stock as it was, whichever lands first', async () => {
+    const shelf = await stockShelf(suite.db().orm);
+    const orms = await Promise.all(
+      [1, 2].map(() => openOrm({ databaseUrl: suite.db().databaseUrl, sqlitePath: '' })),
+    );
+    try {
+      const [reserver, releaser] = orms.map((orm) => createActivities({ orm }));
+      await Promise.all(
+        Array.from({ length: 10 }, async (_, index) => {
+          const orderId = `race-${process.pid}-${index}`;
+          await Promise.all([
+            reserver?.reserveStock(orderId, [{ sku: shelf.mug, quantity: 1 }]),
+            releaser?.releaseStock(orderId),
+          ]);
+          // A release that ran first claimed the reserve's key; one that ran second gave the units back.
+          await releaser?.releaseStock(orderId);
+        }),
+      );
+      const { stock } = await readLedger(suite.db().orm, 'none', shelf);
+      expect(stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
+    } finally {
+      await Promise.all(orms.map((orm) => orm.close(true)));
+    }
+  });
+
   it('orders locking the same two SKUs from opposite ends do not deadlock', async () => {
     const shelf = await stockShelf(suite.db().orm);
     const results = await Promise.allSettled(

@@ -52,6 +52,10 @@ async function writeBatch(
   em: EntityManager,
   batch: ReadonlyMap<string, Reservation>,
 ): Promise<Map<string, BusinessError>> {
+  const skus = [...new Set([...batch.values()].flatMap(({ moves }) => moves.map((move) => move.sku)))].sort();
+  const products = await lockProducts(em, skus);
+  // Looked up only once the rows are locked: a worker writing one of these keys holds the same rows, so it has
+  // committed by now, and this is the transaction's first plain read, so its snapshot starts after that commit.
   const stored = await em.find(
     IdempotencyKeySchema,
     { key: { $in: [...batch.keys()] } },
@@ -60,12 +64,6 @@ async function writeBatch(
   const repeats = new Set(stored.map((row) => row.key));
   const fresh = [...batch].filter(([key]) => !repeats.has(key));
   const refusals = new Map<string, BusinessError>();
-  if (fresh.length === 0) return refusals;
-
-  const skus = [
-    ...new Set(fresh.flatMap(([, reservation]) => reservation.moves.map((move) => move.sku))),
-  ].sort();
-  const products = await lockProducts(em, skus);
   const left = new Map([...products].map(([sku, product]) => [sku, product.available]));
   const accepted: [string, Reservation][] = [];
   for (const [key, reservation] of fresh) {
