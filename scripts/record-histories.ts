@@ -1,7 +1,7 @@
 /**
- * Records workflow histories from a real Temporal dev server into test/fixtures/histories/, for the
- * replay suite. Run it (`npm run record:histories`) when a deliberate workflow change makes new
- * histories worth keeping; keep the old files so old executions stay proven replayable.
+ * Records workflow histories from a real Temporal dev server into test/fixtures/histories/<generation>/, for the
+ * replay suite. Run it (`npm run record:histories -- v3`) after a deliberate workflow change, into a new
+ * generation: the older generations stay, so executions started on older code stay proven replayable.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,12 @@ import { orderInput, startDevServer, startWorker, TEST_SETTINGS } from '../test/
 import { createActivities } from '../worker/activities';
 import type { orderWorkflow } from '../worker/workflows';
 
-const FIXTURES = resolve(import.meta.dirname, '../test/fixtures/histories');
+const generation = process.argv[2];
+if (!generation || !/^[\w-]+$/.test(generation)) {
+  console.error('usage: npm run record:histories -- <generation>   (a new folder name, e.g. v3)');
+  process.exit(2);
+}
+const FIXTURES = resolve(import.meta.dirname, '../test/fixtures/histories', generation);
 const TASK_QUEUE = 'record-histories';
 
 type Script = 'tok_visa' | 'tok_chargeDeclined' | 'cancel';

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { type InjectedSinks, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { OrderActivities } from './activities/contract';
+import { ensureSearchAttributes } from './search-attributes';
 import type { StatusSinks } from './workflows/order-tracker';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -17,7 +18,9 @@ export interface OrderWorkerOptions {
   workflowBundle?: WorkflowBundle;
 }
 
-export function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
+export async function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
+  const namespace = options.namespace ?? 'default';
+  await ensureSearchAttributes(options.connection, namespace);
   const sinks: InjectedSinks<StatusSinks> = {
     orderStatus: {
       changed: {
@@ -28,7 +31,7 @@ export function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> 
   };
   return Worker.create({
     connection: options.connection,
-    namespace: options.namespace ?? 'default',
+    namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
     sinks,

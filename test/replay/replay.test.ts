@@ -8,17 +8,29 @@ import { workflowBundle } from '../support/temporal';
 
 const FIXTURES = resolve(import.meta.dirname, '../fixtures/histories');
 
-describe('replay of recorded histories', () => {
-  it('replays the completed and compensated orders recorded on the dev server without nondeterminism', async () => {
-    const files = (await readdir(FIXTURES)).filter((file) => file.endsWith('.json')).sort();
-    expect(files).toEqual(expect.arrayContaining(['completed.json', 'declined.json', 'undeliverable.json']));
+const SCENARIOS = ['cancelled.json', 'completed.json', 'declined.json', 'undeliverable.json'];
 
-    const histories = await Promise.all(
-      files.map(async (file) => ({
-        workflowId: file,
-        history: historyFromJSON(JSON.parse(await readFile(join(FIXTURES, file), 'utf8'))),
-      })),
-    );
+/** Each generation (a folder) holds the four scenarios recorded on the workflow code of its time. */
+async function recordedHistories() {
+  const generations = (await readdir(FIXTURES, { withFileTypes: true })).filter((entry) =>
+    entry.isDirectory(),
+  );
+  const histories = [];
+  for (const { name: generation } of generations) {
+    const files = (await readdir(join(FIXTURES, generation))).filter((file) => file.endsWith('.json')).sort();
+    expect(files, generation).toEqual(SCENARIOS);
+    for (const file of files) {
+      const json = JSON.parse(await readFile(join(FIXTURES, generation, file), 'utf8'));
+      histories.push({ workflowId: `${generation}/${file}`, history: historyFromJSON(json) });
+    }
+  }
+  return histories;
+}
+
+describe('replay of recorded histories', () => {
+  it('replays every generation of completed and compensated orders recorded on the dev server', async () => {
+    const histories = await recordedHistories();
+    expect(histories.length).toBeGreaterThanOrEqual(2 * SCENARIOS.length);
     const failures: string[] = [];
     for await (const result of Worker.runReplayHistories(
       { workflowBundle: await workflowBundle() },

@@ -11,6 +11,7 @@ import {
   payUpdate,
   requestReturnUpdate,
 } from '../../common/actions';
+import { ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
 import { readLedger, stockShelf } from '../support/ledger';
 import { useSagaHarness } from '../support/saga-harness';
 import { orderInput, startDevServer } from '../support/temporal';
@@ -40,6 +41,28 @@ describe('the order saga', () => {
     expect(ledger.charges).toEqual([{ amountCents: 7000, refundedCents: 0 }]);
     expect(ledger.shipments.filter((s) => s.status === 'CREATED')).toHaveLength(2);
     expect(ledger.notifications).toEqual(['ORDER_CONFIRMED']);
+  });
+
+  it('keeps the OrderStatus and CustomerId search attributes current, so operators can list orders by them', async () => {
+    const shelf = await stockShelf(saga.db().orm);
+    const customerId = `searcher-${process.pid}-${Date.now()}`;
+    const handle = await placeAndAwaitPayment(shelf, { customerId });
+    const statusAttribute = async () =>
+      (await handle.describe()).typedSearchAttributes.get(ORDER_STATUS_ATTRIBUTE);
+    expect(await statusAttribute()).toBe('AWAITING_PAYMENT');
+    await pay(handle, 'tok_visa');
+    await handle.result();
+    expect(await statusAttribute()).toBe('COMPLETED');
+
+    const query = `CustomerId = '${customerId}' AND OrderStatus = 'COMPLETED'`;
+    const listed: string[] = [];
+    // Visibility is eventually consistent: the list may lag the workflow for a moment.
+    for (let attempt = 0; attempt < 50 && listed.length === 0; attempt += 1) {
+      for await (const workflow of saga.env().client.workflow.list({ query }))
+        listed.push(workflow.workflowId);
+      if (listed.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(listed).toEqual([handle.workflowId]);
   });
 
   it('rejects an order that staff reject in the audit', async () => {

@@ -1,6 +1,10 @@
-/** The order's versioned status: every change bumps the version, appends to the timeline and is announced. */
-import { proxySinks, type Sinks } from '@temporalio/workflow';
+/**
+ * The order's versioned status: every change bumps the version, appends to the timeline and is announced; a new
+ * status is also set as the workflow's OrderStatus search attribute and written to the order list.
+ */
+import { patched, proxySinks, type Sinks, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderInput, OrderState, OrderStatus, TimelineStep } from '../../common/order';
+import { CUSTOMER_ID_ATTRIBUTE, ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
 
 export interface StatusSinks extends Sinks {
   orderStatus: {
@@ -54,6 +58,14 @@ export class OrderTracker {
     Object.assign(this.state, { status, step, version, updatedAt: at });
     this.state.timeline.push({ version, status, step, at, message });
     orderStatus.changed(this.state.orderId, version);
-    if (statusMoved) await this.onStatusChange(this.state);
+    if (!statusMoved) return;
+    // Orders started before the workflow set search attributes must replay without these commands.
+    if (patched('order-search-attributes')) {
+      upsertSearchAttributes([
+        { key: ORDER_STATUS_ATTRIBUTE, value: status },
+        { key: CUSTOMER_ID_ATTRIBUTE, value: this.state.customerId },
+      ]);
+    }
+    await this.onStatusChange(this.state);
   }
 }
