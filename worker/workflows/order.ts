@@ -225,7 +225,9 @@ class OrderSaga {
     this.pushUndo('ship', async () => {
       const cancelled = await activities.cancelShipments(this.orderId);
       for (const shipment of this.state.shipments) shipment.status = 'CANCELLED';
-      return `cancelled ${cancelled} shipment(s)`;
+      return cancelled === 0
+        ? 'no shipment was booked, none to cancel'
+        : `cancelled ${cancelled} shipment(s)`;
     });
     // Every child is waited for, so the undo cannot run while a shipment is still being booked.
     const results = await Promise.allSettled(
