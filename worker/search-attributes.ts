@@ -41,14 +41,18 @@ async function register(connection: NativeConnection, namespace: string, names: 
 }
 
 export async function ensureSearchAttributes(connection: NativeConnection, namespace: string): Promise<void> {
-  let missing = await missingAttributes(connection, namespace);
+  const missing = await missingAttributes(connection, namespace);
   if (missing?.length === 0) return;
   await register(connection, namespace, missing ?? NAMES);
   if (missing === undefined) return;
   const deadline = Date.now() + REGISTRATION_WAIT_MS;
-  while ((missing = (await missingAttributes(connection, namespace)) ?? []).length > 0) {
+  for (;;) {
+    const stillMissing = (await missingAttributes(connection, namespace)) ?? [];
+    if (stillMissing.length === 0) return;
     if (Date.now() > deadline) {
-      throw new Error(`search attributes ${missing.join(', ')} are still missing after registering them`);
+      throw new Error(
+        `search attributes ${stillMissing.join(', ')} are still missing after registering them`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
