@@ -77,4 +77,26 @@ describe('simulated payment gateway', () => {
   it('a refund of an order that was never charged refunds nothing', async () => {
     await expect(suite.activities().refundPayment(newOrderId())).resolves.toBe(0);
   });
+
+  it('a charge that lands after its refund (a timed-out attempt) charges nothing', async () => {
+    const orderId = newOrderId();
+    await expect(suite.activities().refundPayment(orderId)).resolves.toBe(0);
+    await chargeOnAttempt(1, orderId, 'tok_visa');
+    expect(await ledger(orderId)).toEqual([]);
+  });
+
+  it('a charge racing its refund ends refunded in full or never charged, never charged and kept', async () => {
+    const orderIds = Array.from({ length: 10 }, newOrderId);
+    await Promise.all(
+      orderIds.map((orderId) =>
+        Promise.all([chargeOnAttempt(1, orderId, 'tok_visa'), suite.activities().refundPayment(orderId)]),
+      ),
+    );
+    for (const orderId of orderIds) {
+      const rows = await ledger(orderId);
+      expect(rows, orderId).toEqual(
+        rows.length === 0 ? [] : [{ amount_cents: 4200, refunded_cents: 4200, status: 'REFUNDED' }],
+      );
+    }
+  });
 });

@@ -2,16 +2,11 @@
  * Stock through MikroORM: product rows locked FOR UPDATE in SKU order, so nothing is sold twice and no two orders
  * deadlock. Reservations, the hot path, go through a group-commit queue (reservation-queue.ts).
  */
-import {
-  type EntityManager,
-  LockMode,
-  type MikroORM,
-  UniqueConstraintViolationException,
-} from '@mikro-orm/core';
+import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/core';
 import type { OrderLine, PricedLine } from '../../common/order';
 import { findProducts } from '../catalog';
-import { IdempotencyKeySchema, ReservationLineSchema, type ReservationLineStatus } from '../db/entities';
-import { runOnce } from '../db/idempotency';
+import { ReservationLineSchema, type ReservationLineStatus } from '../db/entities';
+import { claimKey, runOnce } from '../db/idempotency';
 import { BusinessError } from './business-error';
 import { ReservationQueue, reserveKey } from './reservation-queue';
 import { lockProducts, mergedBySku, moveStock, type StockColumn } from './stock-rows';
@@ -56,24 +51,6 @@ async function moveLines(
   return lines.length;
 }
 
-/**
- * A reserve that timed out may still land after its compensation ran. Claiming the reserve's key turns such a
- * late reserve into a no-op; if the key is taken, the reserve did happen and its lines are there to release.
- */
-async function claimReserveKey(em: EntityManager, orderId: string): Promise<boolean> {
-  try {
-    await em.insert(IdempotencyKeySchema, {
-      key: reserveKey(orderId),
-      result: 'null',
-      createdAt: new Date(),
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) return false;
-    throw error;
-  }
-}
-
 export function inventoryActivities(orm: MikroORM) {
   const reservations = new ReservationQueue(orm);
   return {
@@ -108,7 +85,8 @@ export function inventoryActivities(orm: MikroORM) {
 
     async releaseStock(orderId: string): Promise<void> {
       await runOnce(orm, `${orderId}:release`, async (em) => {
-        if (await claimReserveKey(em, orderId)) return;
+        // A reserve that lands after this release takes nothing; if the key is taken, its lines are there.
+        if (await claimKey(em, reserveKey(orderId))) return;
         await moveLines(
           em,
           orderId,

@@ -2,10 +2,10 @@
  * Payments behind a gateway interface. The simulated gateway keeps its ledger in the `payment` table and,
  * like a real provider, answers a repeated idempotency key with the first answer instead of charging again.
  */
-import type { MikroORM } from '@mikro-orm/core';
+import { LockMode, type MikroORM } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
 import { PaymentSchema } from '../db/entities';
-import { runOnce } from '../db/idempotency';
+import { claimKey, runOnce } from '../db/idempotency';
 import { BusinessError } from './business-error';
 import { shortHash } from './short-hash';
 
@@ -19,8 +19,11 @@ export interface ChargeRequest {
 export interface PaymentGateway {
   /** Returns the charge id; throws BusinessError PAYMENT_DECLINED when the card is refused. */
   charge(request: ChargeRequest): Promise<string>;
-  /** Refunds what is left of the order's charge; returns the cents refunded, 0 when nothing was charged. */
-  refund(idempotencyKey: string, orderId: string): Promise<number>;
+  /**
+   * Refunds what is left of the order's charge; returns the cents refunded, 0 when nothing was charged. Nothing
+   * charged means the charge's key is voided: a charge attempt that lands later charges nothing.
+   */
+  refund(idempotencyKey: string, chargeKey: string, orderId: string): Promise<number>;
 }
 
 export const FLAKY_FAILURES = 2;
@@ -77,9 +80,15 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     return chargeId;
   }
 
-  async refund(idempotencyKey: string, orderId: string): Promise<number> {
+  async refund(idempotencyKey: string, chargeKey: string, orderId: string): Promise<number> {
     const refunded = await runOnce(this.orm, idempotencyKey, async (em) => {
-      const payment = await em.findOne(PaymentSchema, { orderId, status: 'CHARGED' });
+      if (await claimKey(em, chargeKey)) return 0;
+      // A locking read: it sees a charge committed after this transaction began.
+      const payment = await em.findOne(
+        PaymentSchema,
+        { orderId, status: 'CHARGED' },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       if (!payment) return 0;
       const cents = payment.amountCents - payment.refundedCents;
       payment.refundedCents = payment.amountCents;
@@ -95,13 +104,15 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   }
 }
 
+const chargeKey = (orderId: string) => `${orderId}:charge`;
+
 export function paymentActivities(gateway: PaymentGateway) {
   return {
     chargePayment(orderId: string, amountCents: number, paymentMethod: string): Promise<string> {
-      return gateway.charge({ idempotencyKey: `${orderId}:charge`, orderId, amountCents, paymentMethod });
+      return gateway.charge({ idempotencyKey: chargeKey(orderId), orderId, amountCents, paymentMethod });
     },
     refundPayment(orderId: string): Promise<number> {
-      return gateway.refund(`${orderId}:refund`, orderId);
+      return gateway.refund(`${orderId}:refund`, chargeKey(orderId), orderId);
     },
   };
 }

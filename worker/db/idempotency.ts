@@ -37,3 +37,17 @@ export async function runOnce<T>(
     return earlier.value;
   }
 }
+
+/**
+ * Takes a key that no effect has used yet, so that an effect arriving later with it (a timed-out attempt that
+ * lands after its compensation ran) is a no-op. False when the key is taken: the effect did happen.
+ */
+export async function claimKey(em: EntityManager, key: string): Promise<boolean> {
+  try {
+    await em.insert(IdempotencyKeySchema, { key, result: 'null', createdAt: new Date() });
+    return true;
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) return false;
+    throw error;
+  }
+}
