@@ -120,7 +120,7 @@ describe('idempotent activities', () => {
     const [booked, bookedAgain] = await twice(() => suite.activities().createShipment(request));
     expect(bookedAgain).toEqual(booked);
     expect(booked.trackingNumber).toMatch(/^OF-EU-WEST-[0-9A-F]{10}$/);
-    expect(await twice(() => suite.activities().cancelShipments(orderId))).toEqual([1, 1]);
+    expect(await twice(() => suite.activities().cancelShipments(orderId, ['eu-west']))).toEqual([1, 1]);
     const [label, labelAgain] = await twice(() => suite.activities().createReturnShipment(orderId, ADDRESS));
     expect(labelAgain).toBe(label);
     const { shipments } = await readLedger(suite.db().orm, orderId, shelf);

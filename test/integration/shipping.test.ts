@@ -67,9 +67,19 @@ describe('simulated carrier', () => {
     await suite
       .activities()
       .createShipment({ orderId: other, warehouse: 'eu-west', lines: [], address: ADDRESS });
-    await expect(suite.activities().cancelShipments(orderId)).resolves.toBe(2);
+    await expect(suite.activities().cancelShipments(orderId, ['eu-west', 'us-east'])).resolves.toBe(2);
     expect((await shipments(orderId)).map((row) => row.status)).toEqual(['CANCELLED', 'CANCELLED']);
     expect((await shipments(other)).map((row) => row.status)).toEqual(['CREATED']);
+  });
+
+  it('a booking that lands after the cancel (a timed-out attempt) books nothing', async () => {
+    const orderId = newOrderId();
+    await suite.activities().createShipment({ orderId, warehouse: 'eu-west', lines: [], address: ADDRESS });
+    await expect(suite.activities().cancelShipments(orderId, ['eu-west', 'us-east'])).resolves.toBe(1);
+    await suite.activities().createShipment({ orderId, warehouse: 'us-east', lines: [], address: ADDRESS });
+    expect((await shipments(orderId)).map((row) => [row.warehouse, row.status])).toEqual([
+      ['eu-west', 'CANCELLED'],
+    ]);
   });
 
   it('books a return label from the returns desk', async () => {

@@ -48,8 +48,11 @@ export interface OrderActivities {
 
   /** Books one shipment with the carrier; fails UNDELIVERABLE. */
   createShipment(request: ShipmentRequest): Promise<CreatedShipment>;
-  /** Cancels every shipment of the order that is not cancelled yet; returns how many it cancelled. */
-  cancelShipments(orderId: string): Promise<number>;
+  /**
+   * Cancels every shipment of the order that is not cancelled yet; returns how many it cancelled. A booking for
+   * one of `warehouses` that lands later (a timed-out attempt) books nothing.
+   */
+  cancelShipments(orderId: string, warehouses: string[]): Promise<number>;
   /** Books the reverse logistics for a return; returns the return tracking number. */
   createReturnShipment(orderId: string, address: Address): Promise<string>;
 

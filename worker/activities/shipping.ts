@@ -2,17 +2,21 @@
  * Shipping behind a carrier interface. The simulated carrier books parcels in the `shipment` table,
  * answers a repeated idempotency key with the first booking, and cannot deliver to postal code 00000.
  */
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/core';
 import type { Address } from '../../common/order';
 import { type ShipmentRow, ShipmentSchema } from '../db/entities';
-import { runOnce } from '../db/idempotency';
+import { claimKey, runOnce } from '../db/idempotency';
 import { BusinessError } from './business-error';
 import type { CreatedShipment, ShipmentRequest } from './contract';
 import { shortHash } from './short-hash';
 
 export interface Carrier {
   book(idempotencyKey: string, request: ShipmentRequest): Promise<CreatedShipment>;
-  cancelAll(idempotencyKey: string, orderId: string): Promise<number>;
+  /**
+   * Cancels the order's outbound shipments; returns how many. The booking keys not used yet are voided, so a
+   * booking attempt that lands after the cancel books nothing.
+   */
+  cancelAll(idempotencyKey: string, orderId: string, bookingKeys: readonly string[]): Promise<number>;
   bookReturn(idempotencyKey: string, orderId: string, address: Address): Promise<string>;
 }
 
@@ -69,9 +73,15 @@ export class SimulatedCarrier implements Carrier {
     );
   }
 
-  cancelAll(idempotencyKey: string, orderId: string): Promise<number> {
+  cancelAll(idempotencyKey: string, orderId: string, bookingKeys: readonly string[]): Promise<number> {
     return runOnce(this.orm, idempotencyKey, async (em) => {
-      const booked = await em.find(ShipmentSchema, { orderId, kind: 'OUTBOUND', status: 'CREATED' });
+      for (const key of bookingKeys) await claimKey(em, key);
+      // A locking read: it sees a booking committed after this transaction began.
+      const booked = await em.find(
+        ShipmentSchema,
+        { orderId, kind: 'OUTBOUND', status: 'CREATED' },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       for (const shipment of booked) shipment.status = 'CANCELLED';
       return booked.length;
     });
@@ -87,13 +97,16 @@ export class SimulatedCarrier implements Carrier {
   }
 }
 
+const bookingKey = (orderId: string, warehouse: string) => `${orderId}:shipment:${warehouse}`;
+
 export function shippingActivities(carrier: Carrier) {
   return {
     createShipment(request: ShipmentRequest): Promise<CreatedShipment> {
-      return carrier.book(`${request.orderId}:shipment:${request.warehouse}`, request);
+      return carrier.book(bookingKey(request.orderId, request.warehouse), request);
     },
-    cancelShipments(orderId: string): Promise<number> {
-      return carrier.cancelAll(`${orderId}:cancel-shipments`, orderId);
+    cancelShipments(orderId: string, warehouses: string[]): Promise<number> {
+      const bookingKeys = warehouses.map((warehouse) => bookingKey(orderId, warehouse));
+      return carrier.cancelAll(`${orderId}:cancel-shipments`, orderId, bookingKeys);
     },
     createReturnShipment(orderId: string, address: Address): Promise<string> {
       return carrier.bookReturn(`${orderId}:return-shipment`, orderId, address);

@@ -223,7 +223,7 @@ class OrderSaga {
     const warehouses = linesByWarehouse(this.state.items);
     await this.order.record('SHIPPING', 'ship', `shipping from ${warehouses.size} warehouse(s)`);
     this.pushUndo('ship', async () => {
-      const cancelled = await activities.cancelShipments(this.orderId);
+      const cancelled = await activities.cancelShipments(this.orderId, [...warehouses.keys()]);
       for (const shipment of this.state.shipments) shipment.status = 'CANCELLED';
       return cancelled === 0
         ? 'no shipment was booked, none to cancel'
