@@ -146,6 +146,8 @@ describe('the order saga', () => {
 
     const final = await handle.result();
     expect(final.status).toBe('FAILED');
+    // The order's own failure names the step and the reason, without repeating the order's id.
+    expect(final.failure?.message).toBe('charge: payment declined: the card was declined');
     expect(final.payment.status).toBe('DECLINED');
     expect(final.timeline.map((entry) => entry.step)).toEqual(
       expect.arrayContaining(['undo:payment', 'undo:reserve']),

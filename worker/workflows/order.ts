@@ -383,7 +383,7 @@ class OrderSaga {
   }
 
   private fail(code: OrderFailure['code'], message: string): never {
-    throw new OrderStopped('FAILED', { code, step: this.step, message: `order ${this.orderId}: ${message}` });
+    throw new OrderStopped('FAILED', { code, step: this.step, message });
   }
 
   private stopIfCancelled(): void {
@@ -397,11 +397,17 @@ class OrderSaga {
     }
   }
 
+  /** The order's own failure need not repeat its id: the activity's message carries it for the logs. */
+  private withoutOrderId(message: string): string {
+    const prefix = `order ${this.orderId}: `;
+    return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  }
+
   private stopFor(error: unknown): OrderStopped {
     if (error instanceof OrderStopped) return error;
     const business = findBusinessFailure(error);
     const failure: OrderFailure = business
-      ? { ...business, step: this.step }
+      ? { code: business.code, step: this.step, message: this.withoutOrderId(business.message) }
       : { code: 'INTERNAL', step: this.step, message: `${this.step} failed: ${(error as Error).message}` };
     return new OrderStopped('FAILED', failure);
   }
