@@ -1,6 +1,7 @@
 /** Settings read once from the environment at start-up and passed down. */
 import { parseDuration } from './duration';
 import type { OrderSettings } from './order';
+import { parseWorkerRoles, type WorkerRole } from './task-queues';
 
 export interface Config {
   port: number;
@@ -11,6 +12,8 @@ export interface Config {
   temporalAddress: string | undefined;
   temporalNamespace: string;
   taskQueue: string;
+  /** The roles `npm run worker` takes on (all by default): run them in separate processes to scale them apart. */
+  workerRoles: WorkerRole[];
   /** How long the simulated payment provider takes to answer; lets a test lose a response on purpose. */
   simulatedProviderLatencyMs: number;
   order: OrderSettings;
@@ -45,6 +48,7 @@ export function readConfig(env: Env = process.env): Config {
     temporalAddress: env.TEMPORAL_ADDRESS || undefined,
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     taskQueue: env.TASK_QUEUE || 'orders',
+    workerRoles: parseWorkerRoles(env.WORKER_ROLES ?? ''),
     simulatedProviderLatencyMs: integer(env, 'SIMULATED_PROVIDER_LATENCY_MS', 0),
     order: {
       paymentTimeoutMs: duration(env, 'PAYMENT_TIMEOUT', '30m'),

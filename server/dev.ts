@@ -3,17 +3,18 @@
  * server (unless TEMPORAL_ADDRESS is set), the worker in this process, the API and the demo page.
  * Ctrl-C stops all of it.
  */
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
 import { createActivities } from '../worker/activities';
 import { seedDemoProducts } from '../worker/catalog';
 import { openOrm } from '../worker/db/orm';
 import { createOrderWorker } from '../worker/run-worker';
+import { runtimeLogger } from '../worker/runtime-logger';
 import { startApi } from './start-api';
 import { startTemporalDevServer } from './temporal-dev-server';
 import { webDemoHandler } from './web-demo-assets';
 
-Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+Runtime.install({ logger: runtimeLogger('WARN'), shutdownSignals: [] });
 const config = readConfig();
 const cleanups: (() => Promise<void>)[] = [];
 /** Set by Ctrl-C or SIGTERM; during start-up the next finished step notices it and everything stops. */

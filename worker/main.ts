@@ -1,10 +1,16 @@
-/** `npm run worker`: the saga worker on its own, against TEMPORAL_ADDRESS and DATABASE_URL (or SQLite). */
-import { NativeConnection } from '@temporalio/worker';
+/**
+ * `npm run worker`: the saga's workers on their own, against TEMPORAL_ADDRESS and DATABASE_URL (or SQLite), for the
+ * roles in WORKER_ROLES (all by default).
+ */
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
+import { taskQueueOf } from '../common/task-queues';
 import { createActivities } from './activities';
 import { openOrm } from './db/orm';
 import { createOrderWorker } from './run-worker';
+import { runtimeLogger } from './runtime-logger';
 
+Runtime.install({ logger: runtimeLogger('INFO') });
 const config = readConfig();
 const orm = await openOrm({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
 const connection = await NativeConnection.connect({ address: config.temporalAddress ?? 'localhost:7233' });
@@ -12,10 +18,12 @@ const worker = await createOrderWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
+  roles: config.workerRoles,
   activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
 });
+const queues = config.workerRoles.map((role) => `"${taskQueueOf(config.taskQueue, role)}"`);
 console.log(
-  `worker polling task queue "${config.taskQueue}" on ${config.temporalAddress ?? 'localhost:7233'}`,
+  `worker polling task queues ${queues.join(', ')} on ${config.temporalAddress ?? 'localhost:7233'}`,
 );
 try {
   await worker.run();

@@ -1,7 +1,11 @@
-/** Builds the Temporal worker that runs the order saga; used by `npm run worker`, dev mode and tests. */
+/**
+ * Builds the Temporal workers of the given roles (all by default), one per task queue; used by
+ * `npm run worker`, dev mode and tests. The `orders` role runs the workflows.
+ */
 import { fileURLToPath } from 'node:url';
 import { type InjectedSinks, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
-import type { OrderActivities } from './activities/contract';
+import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../common/task-queues';
+import { ACTIVITY_ROLES, type OrderActivities } from './activities/contract';
 import { ensureSearchAttributes } from './search-attributes';
 import type { StatusSinks } from './workflows/order-tracker';
 
@@ -10,17 +14,30 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', impo
 export interface OrderWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
+  /** The orders queue; the other roles poll the queues beside it. */
   taskQueue: string;
   activities: OrderActivities;
+  roles?: readonly WorkerRole[];
   /** Told of every status change as it happens, so a feed in the same process need not wait for a poll. */
   onStatusChange?: (orderId: string, version: number) => void;
   /** A prebuilt bundle (tests build it once); by default the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
 }
 
-export async function createOrderWorker(options: OrderWorkerOptions): Promise<Worker> {
-  const namespace = options.namespace ?? 'default';
-  await ensureSearchAttributes(options.connection, namespace);
+/** The workers of one process, run and stopped together. */
+export interface OrderWorker {
+  run(): Promise<void>;
+  runUntil<R>(until: Promise<R> | (() => Promise<R>)): Promise<R>;
+  shutdown(): void;
+}
+
+function activitiesOf(role: WorkerRole, activities: OrderActivities): Partial<OrderActivities> {
+  return Object.fromEntries(
+    Object.entries(activities).filter(([name]) => ACTIVITY_ROLES[name as keyof OrderActivities] === role),
+  );
+}
+
+function workflowOptions(options: OrderWorkerOptions) {
   const sinks: InjectedSinks<StatusSinks> = {
     orderStatus: {
       changed: {
@@ -29,14 +46,56 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Wo
       },
     },
   };
-  return Worker.create({
-    connection: options.connection,
-    namespace,
-    taskQueue: options.taskQueue,
-    activities: options.activities,
+  return {
     sinks,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
-  });
+  };
+}
+
+export async function createOrderWorker(options: OrderWorkerOptions): Promise<OrderWorker> {
+  const namespace = options.namespace ?? 'default';
+  const roles = options.roles ?? WORKER_ROLES;
+  if (roles.includes('orders')) await ensureSearchAttributes(options.connection, namespace);
+  const workers = await Promise.all(
+    roles.map((role) =>
+      Worker.create({
+        connection: options.connection,
+        namespace,
+        taskQueue: taskQueueOf(options.taskQueue, role),
+        // The orders worker also serves every activity: executions started before the split still have
+        // activity tasks on the orders queue.
+        activities: role === 'orders' ? options.activities : activitiesOf(role, options.activities),
+        ...(role === 'orders' ? workflowOptions(options) : {}),
+      }),
+    ),
+  );
+  const shutdown = () => {
+    for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+  };
+  // One worker failing stops the others: the process must not go on half-serving its roles.
+  const run = async () => {
+    await Promise.all(
+      workers.map((worker) =>
+        worker.run().catch((error: unknown) => {
+          shutdown();
+          throw error;
+        }),
+      ),
+    );
+  };
+  return {
+    run,
+    shutdown,
+    async runUntil(until) {
+      const running = run();
+      try {
+        return await (typeof until === 'function' ? until() : until);
+      } finally {
+        shutdown();
+        await running;
+      }
+    },
+  };
 }

@@ -1,11 +1,12 @@
 /** One Temporal environment, one test database and one worker for a file of saga tests, with helpers to drive orders. */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll } from 'vitest';
 import { getOrderQuery, ORDER_WORKFLOW, payUpdate } from '../../common/actions';
 import type { OrderInput, OrderSettings, OrderState, OrderStatus } from '../../common/order';
 import { createActivities } from '../../worker/activities';
+import type { OrderActivities } from '../../worker/activities/contract';
+import type { OrderWorker } from '../../worker/run-worker';
 import type { orderWorkflow } from '../../worker/workflows';
 import { createTestOrm, type TestDatabase } from './database';
 import type { Shelf } from './ledger';
@@ -28,15 +29,17 @@ export function useSagaHarness(
   taskQueue: string,
   startEnvironment: () => Promise<TestWorkflowEnvironment>,
   settings: Partial<OrderSettings> = {},
+  /** Changes the real activities for the file's worker, e.g. to make one slow. */
+  adjustActivities: (activities: OrderActivities) => OrderActivities = (activities) => activities,
 ): SagaHarness {
   let env: TestWorkflowEnvironment;
   let db: TestDatabase;
-  let worker: Worker;
+  let worker: OrderWorker;
   let running: Promise<void>;
 
   beforeAll(async () => {
     [env, db] = await Promise.all([startEnvironment(), createTestOrm()]);
-    worker = await startWorker(env, taskQueue, createActivities({ orm: db.orm }));
+    worker = await startWorker(env, taskQueue, adjustActivities(createActivities({ orm: db.orm })));
     running = worker.run();
   });
 

@@ -1,10 +1,10 @@
 /** The whole system in the test process: Temporal dev server, MariaDB database, worker and API. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { readConfig } from '../../common/config';
 import { type RunningApi, startApi } from '../../server/start-api';
 import { webDemoHandler } from '../../server/web-demo-assets';
 import { createActivities } from '../../worker/activities';
+import type { OrderWorker } from '../../worker/run-worker';
 import { createTestOrm, type TestDatabase } from './database';
 import { startDevServer, startWorker } from './temporal';
 
@@ -32,7 +32,7 @@ export async function startStack(
     ...settings,
   };
   const api = await startApi(readConfig({ ...processEnv, PORT: '0' }), db.orm, env.address, webDemoHandler());
-  const worker: Worker | undefined = workerApart
+  const worker: OrderWorker | undefined = workerApart
     ? undefined
     : await startWorker(env, taskQueue, createActivities({ orm: db.orm }), (orderId) =>
         api.feed.nudge(orderId),

@@ -5,13 +5,14 @@ import type { OrderInput, OrderSettings } from '../../common/order';
 import { temporalCliExecutable, testServerExecutable } from '../../scripts/temporal-binaries';
 import type { OrderActivities } from '../../worker/activities/contract';
 import { createOrderWorker, WORKFLOWS_PATH } from '../../worker/run-worker';
+import { runtimeLogger } from '../../worker/runtime-logger';
 
 let quietRuntime = false;
 /** The worker's own logs would drown the test report; warnings and errors still show. */
 function quietenRuntime(): void {
   if (quietRuntime) return;
   quietRuntime = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: runtimeLogger('WARN') });
 }
 
 export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {

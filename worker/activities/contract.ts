@@ -4,6 +4,7 @@
  * first answer. Business failures are non-retryable ApplicationFailures whose type is the FailureCode.
  */
 import type { Address, OrderLine, OrderStatus, PricedLine, ShipmentStatus } from '../../common/order';
+import type { WorkerRole } from '../../common/task-queues';
 
 export interface OrderSummary {
   orderId: string;
@@ -72,3 +73,19 @@ export interface OrderActivities {
 }
 
 export type NotificationKind = 'ORDER_CONFIRMED' | 'ORDER_CANCELLED' | 'ORDER_FAILED' | 'ORDER_RETURNED';
+
+/** Which worker role runs each activity: the workflow schedules it on that role's task queue. */
+export const ACTIVITY_ROLES: Record<keyof OrderActivities, WorkerRole> = {
+  priceOrder: 'inventory',
+  reserveStock: 'inventory',
+  releaseStock: 'inventory',
+  commitSale: 'inventory',
+  restockReturn: 'inventory',
+  chargePayment: 'payments',
+  refundPayment: 'payments',
+  createShipment: 'shipping',
+  cancelShipments: 'shipping',
+  createReturnShipment: 'shipping',
+  recordOrderSummary: 'orders',
+  sendNotification: 'orders',
+};

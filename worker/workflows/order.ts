@@ -3,13 +3,7 @@
  * Each step pushes its undo before it runs (a step that timed out may still have taken effect);
  * a failure runs the undos in reverse and the workflow returns the order in a terminal status.
  */
-import {
-  allHandlersFinished,
-  CancellationScope,
-  condition,
-  executeChild,
-  proxyActivities,
-} from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, executeChild } from '@temporalio/workflow';
 import { shipmentWorkflowId } from '../../common/actions';
 import {
   type OrderFailure,
@@ -21,19 +15,19 @@ import {
   type SagaStep,
 } from '../../common/order';
 import { orderInputProblems } from '../../common/validation';
-import type { OrderActivities } from '../activities/contract';
 import { type ActionInbox, openActionInbox } from './action-inbox';
 import { findBusinessFailure } from './business-failure';
 import { OrderTracker } from './order-tracker';
+import { proxyRoutedActivities } from './routed-activities';
 import { shipmentWorkflow } from './shipment';
 
-const activities = proxyActivities<OrderActivities>({
+const activities = proxyRoutedActivities({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
 });
 
 /** DESIGN: a charge gets 3 attempts with exponential backoff; a decline is not retried at all. */
-const payments = proxyActivities<OrderActivities>({
+const payments = proxyRoutedActivities({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
 });
@@ -68,6 +62,7 @@ class OrderSaga {
   private readonly inbox: ActionInbox;
   private readonly undos: Undo[] = [];
   private step: SagaStep = 'validate';
+  private returnWindowClosesAt = 0;
 
   constructor(private readonly input: OrderInput) {
     this.order = new OrderTracker(input, (state) => this.recordSummary(state));
@@ -265,16 +260,17 @@ class OrderSaga {
       `Your order ${this.orderId} is on its way. Tracking: ${tracking}`,
     );
     this.undos.length = 0;
+    // Opened before the order shows COMPLETED, so a return asked for the moment it does is not refused.
+    this.returnWindowClosesAt = Date.now() + this.input.settings.returnWindowMs;
+    this.inbox.returnWindowOpen = true;
     await this.order.record('COMPLETED', 'confirm', `confirmation sent with tracking ${tracking}`);
   }
 
   /** Within the return window a customer may ask for a return; staff approve or reject it. */
   private async offerReturn(): Promise<void> {
     this.step = 'return';
-    const closesAt = Date.now() + this.input.settings.returnWindowMs;
-    this.inbox.returnWindowOpen = true;
     for (;;) {
-      const remaining = closesAt - Date.now();
+      const remaining = this.returnWindowClosesAt - Date.now();
       const requested =
         remaining > 0 && (await condition(() => this.inbox.returnRequest !== null, remaining));
       if (!requested) break;

@@ -1,12 +1,12 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { CreatedShipment, OrderActivities, ShipmentRequest } from '../activities/contract';
+import type { CreatedShipment, ShipmentRequest } from '../activities/contract';
+import { proxyRoutedActivities } from './routed-activities';
 
-const { createShipment } = proxyActivities<OrderActivities>({
+const activities = proxyRoutedActivities({
   startToCloseTimeout: '15s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
 });
 
 /** One warehouse's part of an order, run as a child workflow with the id `<orderId>:shipment:<warehouse>`. */
 export async function shipmentWorkflow(request: ShipmentRequest): Promise<CreatedShipment> {
-  return createShipment(request);
+  return activities.createShipment(request);
 }
