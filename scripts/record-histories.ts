@@ -1,6 +1,6 @@
 /**
  * Records workflow histories from a real Temporal dev server into test/fixtures/histories/<generation>/, for the
- * replay suite. Run it (`npm run record:histories -- v3`) after a deliberate workflow change, into a new
+ * replay suite. Run it (`npm run record:histories -- v4`) after a deliberate workflow change, into a new
  * generation: the older generations stay, so executions started on older code stay proven replayable.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -16,7 +16,7 @@ import type { orderWorkflow } from '../worker/workflows';
 
 const generation = process.argv[2];
 if (!generation || !/^[\w-]+$/.test(generation)) {
-  console.error('usage: npm run record:histories -- <generation>   (a new folder name, e.g. v3)');
+  console.error('usage: npm run record:histories -- <generation>   (a new folder name, e.g. v4)');
   process.exit(2);
 }
 const FIXTURES = resolve(import.meta.dirname, '../test/fixtures/histories', generation);
