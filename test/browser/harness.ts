@@ -33,14 +33,16 @@ export async function startBrowserStack(taskQueue: string): Promise<BrowserStack
     logLevel: 'error',
   });
   await mkdir(ARTIFACTS, { recursive: true });
-  const [stack, browser] = await Promise.all([
-    startStack(taskQueue, { RETURN_WINDOW: '10m' }),
-    chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: CHROMIUM_FLAGS,
-    }),
-  ]);
+  // Chromium first: when it cannot start, no Temporal dev server is left running behind the failed suite.
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+  });
+  const stack = await startStack(taskQueue, { RETURN_WINDOW: '10m' }).catch(async (error: unknown) => {
+    await browser.close();
+    throw error;
+  });
   return {
     stack,
     browser,
