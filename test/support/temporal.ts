@@ -15,16 +15,36 @@ function quietenRuntime(): void {
   Runtime.install({ logger: runtimeLogger('WARN') });
 }
 
-export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+/**
+ * Starting the server's process now and then fails at once on a loaded machine ("Failed to start ephemeral
+ * server: Bad address (os error 14)", seen once in CI); a second start is a fresh process and goes through.
+ */
+async function startWithRetry(
+  start: () => Promise<TestWorkflowEnvironment>,
+): Promise<TestWorkflowEnvironment> {
   quietenRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(true) } });
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await start();
+    } catch (error) {
+      const transient = (error as Error).message.startsWith('Failed to start ephemeral server');
+      if (!transient || attempt >= 3) throw error;
+    }
+  }
+}
+
+export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return startWithRetry(() =>
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: testServerExecutable(true) } }),
+  );
 }
 
 export function startDevServer(): Promise<TestWorkflowEnvironment> {
-  quietenRuntime();
-  return TestWorkflowEnvironment.createLocal({
-    server: { executable: temporalCliExecutable(true), ip: '127.0.0.1' },
-  });
+  return startWithRetry(() =>
+    TestWorkflowEnvironment.createLocal({
+      server: { executable: temporalCliExecutable(true), ip: '127.0.0.1' },
+    }),
+  );
 }
 
 let bundle: Promise<WorkflowBundle> | undefined;

@@ -18,13 +18,10 @@ import { orderInputProblems } from '../../common/validation';
 import { type ActionInbox, openActionInbox } from './action-inbox';
 import { findBusinessFailure } from './business-failure';
 import { OrderTracker } from './order-tracker';
-import { proxyRoutedActivities } from './routed-activities';
+import { proxyRoutedActivities, STEP_ACTIVITY_OPTIONS } from './routed-activities';
 import { shipmentWorkflow } from './shipment';
 
-const activities = proxyRoutedActivities({
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
-});
+const activities = proxyRoutedActivities(STEP_ACTIVITY_OPTIONS);
 
 /** DESIGN: a charge gets 3 attempts with exponential backoff; a decline is not retried at all. */
 const payments = proxyRoutedActivities({

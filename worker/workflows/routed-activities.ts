@@ -3,6 +3,12 @@ import { type ActivityOptions, proxyActivities, workflowInfo } from '@temporalio
 import { taskQueueOf } from '../../common/task-queues';
 import { ACTIVITY_ROLES, type OrderActivities } from '../activities/contract';
 
+/** Options of an ordinary step's activities: retried with backoff until they succeed or refuse for a business reason. */
+export const STEP_ACTIVITY_OPTIONS = {
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
+} satisfies Omit<ActivityOptions, 'taskQueue'>;
+
 function isActivityName(name: string | symbol): name is keyof OrderActivities {
   return typeof name === 'string' && Object.hasOwn(ACTIVITY_ROLES, name);
 }
