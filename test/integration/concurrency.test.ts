@@ -1,12 +1,25 @@
 /** Stock under row locks on MariaDB: no oversell under contention, no deadlock between orders locking SKUs from opposite ends. */
 import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../worker/activities';
+import type { OrderActivities } from '../../worker/activities/contract';
 import { upsertProduct } from '../../worker/catalog';
 import { openOrm } from '../../worker/db/orm';
 import { useActivitiesOnTestDatabase } from '../support/database';
 import { readLedger, stockShelf } from '../support/ledger';
 
 const suite = useActivitiesOnTestDatabase();
+
+/** Runs `body` with `count` workers' activities on the test database, each with its own connection pool and batches. */
+async function withWorkers<T>(count: number, body: (workers: OrderActivities[]) => Promise<T>): Promise<T> {
+  const orms = await Promise.all(
+    Array.from({ length: count }, () => openOrm({ databaseUrl: suite.db().databaseUrl, sqlitePath: '' })),
+  );
+  try {
+    return await body(orms.map((orm) => createActivities({ orm })));
+  } finally {
+    await Promise.all(orms.map((orm) => orm.close(true)));
+  }
+}
 
 function failureTypes(results: PromiseSettledResult<unknown>[]): unknown[] {
   return results.flatMap((result) => (result.status === 'rejected' ? [result.reason.type] : []));
@@ -42,54 +55,38 @@ describe('inventory under concurrency', () => {
 
   it('four workers (own connection pools, own batches) reserving one SKU sell each unit once', async () => {
     const shelf = await stockShelf(suite.db().orm);
-    const orms = await Promise.all(
-      Array.from({ length: 4 }, () => openOrm({ databaseUrl: suite.db().databaseUrl, sqlitePath: '' })),
-    );
-    try {
-      const workers = orms.map((orm) => createActivities({ orm }));
-      const results = await Promise.allSettled(
+    const results = await withWorkers(4, (workers) =>
+      Promise.allSettled(
         Array.from({ length: 40 }, (_, index) =>
           workers[index % workers.length]?.reserveStock(`workers-${process.pid}-${index}`, [
             { sku: shelf.mug, quantity: 1 },
           ]),
         ),
-      );
-      expect(failureTypes(results)).toEqual(Array(30).fill('OUT_OF_STOCK'));
-      const { stock } = await readLedger(suite.db().orm, 'none', shelf);
-      expect(stock[shelf.mug]).toEqual({ available: 0, reserved: 10, sold: 0 });
-    } finally {
-      await Promise.all(orms.map((orm) => orm.close(true)));
-    }
+      ),
+    );
+    expect(failureTypes(results)).toEqual(Array(30).fill('OUT_OF_STOCK'));
+    const { stock } = await readLedger(suite.db().orm, 'none', shelf);
+    expect(stock[shelf.mug]).toEqual({ available: 0, reserved: 10, sold: 0 });
   });
 
   it('the same order reserved through two workers at once takes its stock once, and both are answered', async () => {
     const shelf = await stockShelf(suite.db().orm);
-    const orms = await Promise.all(
-      [1, 2].map(() => openOrm({ databaseUrl: suite.db().databaseUrl, sqlitePath: '' })),
-    );
-    try {
-      const workers = orms.map((orm) => createActivities({ orm }));
+    await withWorkers(2, async (workers) => {
       for (let round = 0; round < 5; round += 1) {
         const orderId = `twice-${process.pid}-${round}`;
         await Promise.all(
           workers.map((worker) => worker.reserveStock(orderId, [{ sku: shelf.mug, quantity: 2 }])),
         );
       }
-      const { stock } = await readLedger(suite.db().orm, 'none', shelf);
-      expect(stock[shelf.mug]).toEqual({ available: 0, reserved: 10, sold: 0 });
-    } finally {
-      await Promise.all(orms.map((orm) => orm.close(true)));
-    }
+    });
+    const { stock } = await readLedger(suite.db().orm, 'none', shelf);
+    expect(stock[shelf.mug]).toEqual({ available: 0, reserved: 10, sold: 0 });
   });
 
   it('a release racing its own reserve on another worker leaves the stock as it was, whichever lands first', async () => {
     const shelf = await stockShelf(suite.db().orm);
-    const orms = await Promise.all(
-      [1, 2].map(() => openOrm({ databaseUrl: suite.db().databaseUrl, sqlitePath: '' })),
-    );
-    try {
-      const [reserver, releaser] = orms.map((orm) => createActivities({ orm }));
-      await Promise.all(
+    await withWorkers(2, ([reserver, releaser]) =>
+      Promise.all(
         Array.from({ length: 10 }, async (_, index) => {
           const orderId = `race-${process.pid}-${index}`;
           await Promise.all([
@@ -99,12 +96,10 @@ describe('inventory under concurrency', () => {
           // A release that ran first claimed the reserve's key; one that ran second gave the units back.
           await releaser?.releaseStock(orderId);
         }),
-      );
-      const { stock } = await readLedger(suite.db().orm, 'none', shelf);
-      expect(stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
-    } finally {
-      await Promise.all(orms.map((orm) => orm.close(true)));
-    }
+      ),
+    );
+    const { stock } = await readLedger(suite.db().orm, 'none', shelf);
+    expect(stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
   });
 
   it('orders locking the same two SKUs from opposite ends do not deadlock', async () => {
