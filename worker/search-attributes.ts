@@ -5,7 +5,8 @@ import { ORDER_SEARCH_ATTRIBUTES } from '../common/search-attributes';
 
 const { IndexedValueType } = proto.temporal.api.enums.v1;
 const REGISTRATION_WAIT_MS = 10_000;
-/** gRPC status code of a method the server does not have. */
+/** gRPC status codes: another worker registered the attribute first; the server has no such method. */
+const ALREADY_EXISTS = 6;
 const UNIMPLEMENTED = 12;
 const NAMES = ORDER_SEARCH_ATTRIBUTES.map((key) => key.name);
 
@@ -32,6 +33,7 @@ async function register(connection: NativeConnection, namespace: string, names: 
       ),
     });
   } catch (error) {
+    if ((error as { code?: number }).code === ALREADY_EXISTS) return;
     throw new Error(
       `search attributes ${names.join(', ')} are not registered on namespace "${namespace}" and registering them ` +
         `failed (${(error as Error).message}); register them as Keyword, e.g. ` +
