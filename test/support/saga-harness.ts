@@ -25,6 +25,16 @@ export interface SagaHarness {
 
 export type OrderHandle = WorkflowHandle<typeof orderWorkflow>;
 
+/** Polls in real time: a time-skipping server only skips while a test awaits a workflow result. */
+export async function reachStatus(handle: OrderHandle, status: OrderStatus): Promise<OrderState> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const state = await handle.query(getOrderQuery);
+    if (state.status === status) return state;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`order ${handle.workflowId} never reached ${status}`);
+}
+
 export function useSagaHarness(
   taskQueue: string,
   startEnvironment: () => Promise<TestWorkflowEnvironment>,
@@ -66,24 +76,14 @@ export function useSagaHarness(
     });
   };
 
-  /** Polls in real time: a time-skipping server only skips while a test awaits a workflow result. */
-  const reach = async (handle: OrderHandle, status: OrderStatus) => {
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      const state = await handle.query(getOrderQuery);
-      if (state.status === status) return state;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`order ${handle.workflowId} never reached ${status}`);
-  };
-
   return {
     env: () => env,
     db: () => db,
     place,
-    reach,
+    reach: reachStatus,
     async placeAndAwaitPayment(shelf, overrides) {
       const handle = await place(shelf, overrides);
-      await reach(handle, 'AWAITING_PAYMENT');
+      await reachStatus(handle, 'AWAITING_PAYMENT');
       return handle;
     },
     pay: (handle, paymentMethod) => handle.executeUpdate(payUpdate, { args: [{ paymentMethod }] }),

@@ -11,6 +11,7 @@ import { createOrderWorker, type OrderWorker } from '../../worker/run-worker';
 import type { orderWorkflow } from '../../worker/workflows';
 import { createTestOrm, type TestDatabase } from '../support/database';
 import { readLedger, stockShelf } from '../support/ledger';
+import { reachStatus } from '../support/saga-harness';
 import { orderInput, startDevServer, TEST_SETTINGS, workflowBundle } from '../support/temporal';
 
 const TASK_QUEUE = 'worker-roles-test';
@@ -59,10 +60,7 @@ describe('workers split by role', () => {
     expect(pending.map((activity) => activity.activityType?.name)).toEqual(['priceOrder']);
 
     await startRoles(['inventory', 'payments', 'shipping']);
-    for (let attempt = 0; (await handle.query(getOrderQuery)).status !== 'AWAITING_PAYMENT'; attempt += 1) {
-      if (attempt > 200) throw new Error('the order never reached AWAITING_PAYMENT');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await reachStatus(handle, 'AWAITING_PAYMENT');
     await handle.executeUpdate(payUpdate, { args: [{ paymentMethod: 'tok_visa' }] });
     await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED' });
     expect((await readLedger(db.orm, handle.workflowId, shelf)).stock[shelf.mug]).toEqual({
