@@ -5,6 +5,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev
 COPY common ./common
+COPY database ./database
 COPY schema ./schema
 COPY server ./server
 COPY worker ./worker

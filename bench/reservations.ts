@@ -8,9 +8,9 @@
  *   npm run bench -- [reservations=3000] [concurrency=32] [seconds=60]
  */
 import { createPool, type Pool, type ResultSetHeader, type RowDataPacket } from 'mysql2/promise';
-import { createTestOrm } from '../test/support/database';
+import { upsertProduct } from '../database/catalog';
+import { createScratchDatabase } from '../database/scratch-database';
 import { createActivities } from '../worker/activities';
-import { upsertProduct } from '../worker/catalog';
 
 const total = Number(process.argv[2] ?? 3000);
 const concurrency = Number(process.argv[3] ?? 32);
@@ -59,7 +59,8 @@ async function stockCheck(pool: Pool, sku: string, stock: number, run: Run, line
   return { ok, available: row?.available, reserved: row?.reserved };
 }
 
-const db = await createTestOrm();
+/** The MySQL server to bench on; the bench creates its own database there and drops it at the end. */
+const db = await createScratchDatabase(process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
 const pool = createPool({ uri: db.databaseUrl, connectionLimit: concurrency });
 try {
   const activities = createActivities({ orm: db.orm });

@@ -1,12 +1,14 @@
 /**
- * The workflow's public surface: its name, task queue, query and updates. Defined once, used by the
- * workflow (handlers) and by the server and tests (callers).
+ * The workflow's public surface: its name and type, its query, and the actions sent to it as updates.
+ * Defined once, used by the workflow (handlers) and by the API and tests (callers).
  */
+import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { OrderState } from './order';
+import type { OrderInput, OrderState } from './order';
 
 export const ORDER_WORKFLOW = 'orderWorkflow';
-export const SHIPMENT_WORKFLOW = 'shipmentWorkflow';
+/** The order workflow's signature: the API starts it by name with typed arguments. */
+export type OrderWorkflow = (input: OrderInput) => Promise<OrderState>;
 
 export interface PayAction {
   paymentMethod: string;
@@ -26,6 +28,16 @@ export interface ReturnDecisionAction {
   reason?: string;
 }
 
+interface ActionPayloads {
+  pay: PayAction;
+  audit: AuditAction;
+  cancel: CancelAction;
+  requestReturn: ReturnRequestAction;
+  approveReturn: ReturnDecisionAction;
+}
+export type OrderAction = keyof ActionPayloads;
+export type ActionPayload<A extends OrderAction> = ActionPayloads[A];
+
 /** Why an action was refused; the update validator throws an ApplicationFailure of this type. */
 export type ActionRefusal =
   | 'INVALID_INPUT'
@@ -37,13 +49,20 @@ export type ActionRefusal =
 
 export const getOrderQuery = defineQuery<OrderState>('getOrder');
 
-/** Each update answers with the order once the action has had its effect (a charge, a cancellation...). */
-export const payUpdate = defineUpdate<OrderState, [PayAction]>('pay');
-export const auditUpdate = defineUpdate<OrderState, [AuditAction]>('audit');
-export const cancelUpdate = defineUpdate<OrderState, [CancelAction]>('cancel');
-export const requestReturnUpdate = defineUpdate<OrderState, [ReturnRequestAction]>('requestReturn');
-export const approveReturnUpdate = defineUpdate<OrderState, [ReturnDecisionAction]>('approveReturn');
-
-export function shipmentWorkflowId(orderId: string, warehouse: string): string {
-  return `${orderId}:shipment:${warehouse}`;
+export interface ActionDefinition<A extends OrderAction> {
+  /** Answers with the order once the action has had its effect (a charge, a cancellation...). */
+  update: UpdateDefinition<OrderState, [ActionPayload<A>], A>;
+  /**
+   * The code of an action the order is in no state to take: the workflow's validator answers it while the
+   * order runs, the API once its workflow has closed.
+   */
+  refusal: Exclude<ActionRefusal, 'INVALID_INPUT'>;
 }
+
+export const ORDER_ACTIONS: { [A in OrderAction]: ActionDefinition<A> } = {
+  pay: { update: defineUpdate('pay'), refusal: 'NOT_AWAITING_PAYMENT' },
+  audit: { update: defineUpdate('audit'), refusal: 'NOT_AWAITING_AUDIT' },
+  cancel: { update: defineUpdate('cancel'), refusal: 'NOT_CANCELLABLE' },
+  requestReturn: { update: defineUpdate('requestReturn'), refusal: 'RETURN_NOT_ALLOWED' },
+  approveReturn: { update: defineUpdate('approveReturn'), refusal: 'NO_RETURN_REQUESTED' },
+};

@@ -65,6 +65,9 @@ export interface OrderInput {
   settings: OrderSettings;
 }
 
+/** An order as a caller places it: the API adds the settings, and an id when the caller gave none. */
+export type NewOrder = Omit<OrderInput, 'orderId' | 'settings'> & { orderId?: string | null };
+
 export type FailureCode =
   | 'INVALID_ORDER'
   | 'UNKNOWN_SKU'
@@ -121,6 +124,24 @@ export interface OrderState {
   /** Compensations that failed after their retries; staff must finish them by hand. */
   escalations: string[];
   timeline: TimelineEntry[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One status change as subscribers see it: a timeline entry with the order as last read. */
+export interface OrderStatusEvent extends Omit<TimelineEntry, 'step'> {
+  orderId: string;
+  step: string | null;
+  order: OrderState;
+}
+
+/** An order's row in the order list: what `orders(...)` answers without asking the workflow. */
+export interface OrderSummary {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  version: number;
+  totalCents: number;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,21 +1,8 @@
-/** The mutations that place an order and drive it: each maps to a workflow start or an update. */
-import type { UpdateDefinition } from '@temporalio/common';
-import {
-  type ActionRefusal,
-  approveReturnUpdate,
-  auditUpdate,
-  cancelUpdate,
-  payUpdate,
-  requestReturnUpdate,
-} from '../common/actions';
-import type { Address, OrderLine, OrderState } from '../common/order';
-import { orderInputProblems } from '../common/validation';
-import { failureOf, type OrderOutcome, type UserError } from '../server/temporal-orders';
-import { waitUntilListed } from '../worker/order-list';
+/** The mutations that place an order and drive it: each maps to a workflow start or an action. */
+import { inputErrors } from '../common/outcomes';
+import { placeOrderProblems } from '../common/validation';
 import { builder } from './builder';
-import type { GraphQLContext } from './context';
 import { OrderPayloadRef } from './order';
-import { inputError } from './user-error';
 
 const OrderLineInput = builder.inputType('OrderLineInput', {
   fields: (t) => ({
@@ -88,65 +75,23 @@ const CancelOrderInput = builder.inputType('CancelOrderInput', {
   }),
 });
 
-const PLACE_ORDER_WAIT_MS = 10_000;
-/** A mutation answers once `orders(...)` shows what it did, unless the order list lags longer than this. */
-const LISTED_WAIT_MS = 2_000;
-
-async function act<A>(
-  ctx: GraphQLContext,
-  orderId: string | number,
-  update: UpdateDefinition<OrderState, [A]>,
-  action: A,
-  refusal: ActionRefusal,
-  request: string | null | undefined,
-): Promise<OrderOutcome> {
-  const id = String(orderId);
-  const outcome = await ctx.orders.act(id, update, action, refusal, request);
-  ctx.feed.nudge(id);
-  if (outcome.order) await waitUntilListed(ctx.orm, outcome.order, LISTED_WAIT_MS);
-  return outcome;
-}
-
-/** Order ids become workflow ids; a colon could take the id of another order's shipment (`<id>:shipment:<warehouse>`). */
-const ORDER_ID = /^[\w.-]{1,100}$/;
-
-function placeOrderProblems(input: {
-  orderId?: string | number | null;
-  customerId: string;
-  items: OrderLine[];
-  address: Address;
-}): UserError[] {
-  const problems = orderInputProblems(input.items, input.address).map((problem) =>
-    inputError(['input', ...problem.field], problem.message),
-  );
-  if (!input.customerId.trim()) problems.push(inputError(['input', 'customerId'], 'customerId is empty'));
-  if (input.orderId !== null && input.orderId !== undefined && !ORDER_ID.test(String(input.orderId))) {
-    problems.push(inputError(['input', 'orderId'], 'orderId must be 1-100 letters, digits, _ . or -'));
-  }
-  return problems;
-}
-
 builder.mutationFields((t) => ({
   placeOrder: t.field({
     type: OrderPayloadRef,
     description: 'Starts the order; answers once it has been validated and its stock reserved (or refused).',
     args: { input: t.arg({ type: PlaceOrderInput, required: true }) },
-    resolve: async (_root, { input }, ctx) => {
-      const problems = placeOrderProblems(input);
-      if (problems.length > 0) return { order: null, userErrors: problems };
-      const { orderId } = await ctx.orders.place({
+    resolve: (_root, { input }, ctx) => {
+      const order = {
+        ...input,
         orderId: input.orderId === null || input.orderId === undefined ? null : String(input.orderId),
-        customerId: input.customerId.trim(),
-        items: input.items,
-        address: input.address,
-        flagged: input.flagged ?? false,
+      };
+      const problems = placeOrderProblems(order);
+      if (problems.length > 0) return { order: null, userErrors: inputErrors(problems) };
+      return ctx.orders.place({
+        ...order,
+        customerId: order.customerId.trim(),
+        flagged: order.flagged ?? false,
       });
-      const order =
-        (await ctx.feed.waitFor(orderId, (state) => !ctx.orders.isSettling(state), PLACE_ORDER_WAIT_MS)) ??
-        (await ctx.orders.read(orderId));
-      if (!order) return { order: null, userErrors: [] };
-      await waitUntilListed(ctx.orm, order, LISTED_WAIT_MS);
-      return { order, userErrors: failureOf(order) };
     },
   }),
   payOrder: t.field({
@@ -154,26 +99,17 @@ builder.mutationFields((t) => ({
     description: 'Pays an order awaiting payment; answers once the charge has gone through or been declined.',
     args: { input: t.arg({ type: PayOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      act(
-        ctx,
-        input.orderId,
-        payUpdate,
-        { paymentMethod: input.paymentMethod },
-        'NOT_AWAITING_PAYMENT',
-        input.requestId,
-      ),
+      ctx.orders.act(String(input.orderId), 'pay', { paymentMethod: input.paymentMethod }, input.requestId),
   }),
   auditOrder: t.field({
     type: OrderPayloadRef,
     description: 'Staff decision on an order awaiting its risk audit.',
     args: { input: t.arg({ type: AuditOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      act(
-        ctx,
-        input.orderId,
-        auditUpdate,
+      ctx.orders.act(
+        String(input.orderId),
+        'audit',
         { approve: input.approve, reason: input.reason ?? undefined },
-        'NOT_AWAITING_AUDIT',
         input.requestId,
       ),
   }),
@@ -182,26 +118,17 @@ builder.mutationFields((t) => ({
     description: 'The customer asks to return a completed order within the return window.',
     args: { input: t.arg({ type: RequestReturnInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      act(
-        ctx,
-        input.orderId,
-        requestReturnUpdate,
-        { reason: input.reason },
-        'RETURN_NOT_ALLOWED',
-        input.requestId,
-      ),
+      ctx.orders.act(String(input.orderId), 'requestReturn', { reason: input.reason }, input.requestId),
   }),
   approveReturn: t.field({
     type: OrderPayloadRef,
     description: 'Staff decision on a return request; approval refunds and restocks.',
     args: { input: t.arg({ type: ApproveReturnInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      act(
-        ctx,
-        input.orderId,
-        approveReturnUpdate,
+      ctx.orders.act(
+        String(input.orderId),
+        'approveReturn',
         { approve: input.approve, reason: input.reason ?? undefined },
-        'NO_RETURN_REQUESTED',
         input.requestId,
       ),
   }),
@@ -210,13 +137,6 @@ builder.mutationFields((t) => ({
     description: 'The customer cancels before paying; the stock is released.',
     args: { input: t.arg({ type: CancelOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      act(
-        ctx,
-        input.orderId,
-        cancelUpdate,
-        { reason: input.reason ?? undefined },
-        'NOT_CANCELLABLE',
-        input.requestId,
-      ),
+      ctx.orders.act(String(input.orderId), 'cancel', { reason: input.reason ?? undefined }, input.requestId),
   }),
 }));

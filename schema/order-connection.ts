@@ -4,7 +4,7 @@
  * order is read from its workflow, so all of a node's fields come from one state.
  */
 import { type FieldNode, GraphQLError, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
-import { listOrders, OrderListCursorError } from '../worker/order-list';
+import { InputError } from '../common/outcomes';
 import { builder } from './builder';
 import { OrderRef, OrderStatusEnum, type OrderView, SUMMARY_FIELDS } from './order';
 
@@ -54,8 +54,8 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx, info) => {
       const first = args.first ?? 20;
       if (first < 1 || first > MAX_PAGE) throw badArgument('first', `first must be 1 to ${MAX_PAGE}`);
-      const page = await listOrders(ctx.orm, { ...args, first }).catch((error: unknown) => {
-        if (error instanceof OrderListCursorError) throw badArgument('after', error.message);
+      const page = await ctx.orders.list({ ...args, first }).catch((error: unknown) => {
+        if (error instanceof InputError) throw badArgument(error.field, error.message);
         throw error;
       });
       const summariesSuffice = requestedOrderFields(info).every(

@@ -1,5 +1,5 @@
 /** The live feed: every status change of one order, in version order, resumable from a version. */
-import type { OrderStatusEvent } from '../server/status-feed';
+import type { OrderStatusEvent } from '../common/order';
 import { builder } from './builder';
 import { OrderRef, OrderStatusEnum } from './order';
 

@@ -8,12 +8,12 @@ import {
   ORDER_STATUSES,
   type OrderFailure,
   type OrderState,
+  type OrderSummary,
   type PricedLine,
   type Shipment,
   type TimelineEntry,
 } from '../common/order';
-import type { OrderOutcome } from '../server/temporal-orders';
-import type { OrderSummary } from '../worker/activities/contract';
+import type { OrderOutcome } from '../common/outcomes';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { UserErrorRef } from './user-error';

@@ -1,9 +1,9 @@
 /** Products: the catalogue with live stock, and the staff mutation that creates or edits one. */
 
-import type { UserError } from '../server/temporal-orders';
-import { CatalogInputError, listProducts, type Product, upsertProduct } from '../worker/catalog';
+import { InputError, inputErrors, type UserError } from '../common/outcomes';
+import type { Product } from '../common/product';
 import { builder } from './builder';
-import { inputError, UserErrorRef } from './user-error';
+import { UserErrorRef } from './user-error';
 
 const ProductRef = builder.objectRef<Product>('Product').implement({
   fields: (t) => ({
@@ -47,7 +47,7 @@ const UpsertProductInput = builder.inputType('UpsertProductInput', {
 });
 
 builder.queryFields((t) => ({
-  products: t.field({ type: [ProductRef], resolve: (_root, _args, ctx) => listProducts(ctx.orm) }),
+  products: t.field({ type: [ProductRef], resolve: (_root, _args, ctx) => ctx.catalog.list() }),
 }));
 
 builder.mutationFields((t) => ({
@@ -56,11 +56,11 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpsertProductInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
       try {
-        const product = await upsertProduct(ctx.orm, { ...input, warehouse: input.warehouse ?? undefined });
+        const product = await ctx.catalog.upsert({ ...input, warehouse: input.warehouse ?? undefined });
         return { product, userErrors: [] };
       } catch (error) {
-        if (!(error instanceof CatalogInputError)) throw error;
-        return { product: null, userErrors: [inputError(['input', error.field], error.message)] };
+        if (!(error instanceof InputError)) throw error;
+        return { product: null, userErrors: inputErrors([{ field: [error.field], message: error.message }]) };
       }
     },
   }),

@@ -1,4 +1,4 @@
-import type { UserError } from '../server/temporal-orders';
+import type { UserError } from '../common/outcomes';
 import { builder } from './builder';
 
 export const UserErrorRef = builder.objectRef<UserError>('UserError').implement({
@@ -12,7 +12,3 @@ export const UserErrorRef = builder.objectRef<UserError>('UserError').implement(
     code: t.exposeString('code'),
   }),
 });
-
-export function inputError(field: string[], message: string): UserError {
-  return { field, message, code: 'INVALID_INPUT' };
-}

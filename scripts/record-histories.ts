@@ -6,13 +6,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { cancelUpdate, getOrderQuery, ORDER_WORKFLOW, payUpdate } from '../common/actions';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { getOrderQuery, ORDER_ACTIONS, ORDER_WORKFLOW, type OrderWorkflow } from '../common/actions';
+import { readConfig } from '../common/config';
 import type { OrderInput } from '../common/order';
-import { createTestOrm } from '../test/support/database';
-import { stockShelf } from '../test/support/ledger';
-import { orderInput, startDevServer, startWorker, TEST_SETTINGS } from '../test/support/temporal';
+import { upsertProduct } from '../database/catalog';
+import { createScratchDatabase } from '../database/scratch-database';
+import { temporalCliExecutable } from '../server/temporal-binaries';
 import { createActivities } from '../worker/activities';
-import type { orderWorkflow } from '../worker/workflows';
+import { createOrderWorker } from '../worker/run-worker';
 
 const generation = process.argv[2];
 if (!generation || !/^[\w-]+$/.test(generation)) {
@@ -24,21 +26,50 @@ const TASK_QUEUE = 'record-histories';
 
 type Script = 'tok_visa' | 'tok_chargeDeclined' | 'cancel';
 
-const env = await startDevServer();
-const db = await createTestOrm();
-const worker = await startWorker(env, TASK_QUEUE, createActivities({ orm: db.orm }));
+const env = await TestWorkflowEnvironment.createLocal({
+  server: { executable: temporalCliExecutable(true), ip: '127.0.0.1' },
+});
+const db = await createScratchDatabase(process.env.RECORD_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
+const worker = await createOrderWorker({
+  connection: env.nativeConnection,
+  taskQueue: TASK_QUEUE,
+  activities: createActivities({ orm: db.orm }),
+});
+/** The default settings, with a return window short enough for the completed order's workflow to close. */
+const SETTINGS = { ...readConfig({}).order, returnWindowMs: 1_000 };
+const ADDRESS = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Sq',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
 
 async function record(name: string, script: Script, overrides: Partial<OrderInput> = {}): Promise<void> {
-  const shelf = await stockShelf(db.orm);
-  const input = orderInput({
-    items: [
-      { sku: shelf.mug, quantity: 2 },
-      { sku: shelf.lamp, quantity: 1 },
-    ],
-    settings: { ...TEST_SETTINGS, returnWindowMs: 1_000 },
-    ...overrides,
+  // Two warehouses, so the history holds the shipments' fan-out.
+  const mug = `MUG-${name}`;
+  const lamp = `LAMP-${name}`;
+  await upsertProduct(db.orm, { sku: mug, name: 'Mug', priceCents: 1500, stock: 10, discontinued: false });
+  await upsertProduct(db.orm, {
+    sku: lamp,
+    name: 'Lamp',
+    priceCents: 4000,
+    stock: 5,
+    discontinued: false,
+    warehouse: 'us-east',
   });
-  const handle = await env.client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW, {
+  const input: OrderInput = {
+    orderId: `recorded-${name}-${Date.now()}`,
+    customerId: 'customer-1',
+    items: [
+      { sku: mug, quantity: 2 },
+      { sku: lamp, quantity: 1 },
+    ],
+    address: ADDRESS,
+    settings: SETTINGS,
+    ...overrides,
+  };
+  const handle = await env.client.workflow.start<OrderWorkflow>(ORDER_WORKFLOW, {
     workflowId: input.orderId,
     taskQueue: TASK_QUEUE,
     args: [input],
@@ -47,8 +78,8 @@ async function record(name: string, script: Script, overrides: Partial<OrderInpu
     await new Promise((done) => setTimeout(done, 50));
   }
   if (script === 'cancel')
-    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'recorded cancel' }] });
-  else await handle.executeUpdate(payUpdate, { args: [{ paymentMethod: script }] });
+    await handle.executeUpdate(ORDER_ACTIONS.cancel.update, { args: [{ reason: 'recorded cancel' }] });
+  else await handle.executeUpdate(ORDER_ACTIONS.pay.update, { args: [{ paymentMethod: script }] });
   const result = await handle.result();
   const history = await handle.fetchHistory();
   await writeFile(join(FIXTURES, `${name}.json`), `${historyToJSON(history)}\n`);
@@ -60,7 +91,7 @@ try {
   await worker.runUntil(async () => {
     await record('completed', 'tok_visa');
     await record('declined', 'tok_chargeDeclined');
-    const address = { ...orderInput().address, postalCode: '00000' };
+    const address = { ...ADDRESS, postalCode: '00000' };
     await record('undeliverable', 'tok_visa', { address });
     await record('cancelled', 'cancel');
   });

@@ -5,9 +5,9 @@
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
+import { seedDemoProducts } from '../database/catalog';
+import { openOrm } from '../database/orm';
 import { createActivities } from '../worker/activities';
-import { seedDemoProducts } from '../worker/catalog';
-import { openOrm } from '../worker/db/orm';
 import { createOrderWorker } from '../worker/run-worker';
 import { runtimeLogger } from '../worker/runtime-logger';
 import { startApi } from './start-api';

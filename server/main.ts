@@ -1,6 +1,6 @@
 /** `npm run server`: the API alone, against TEMPORAL_ADDRESS and DATABASE_URL (or the SQLite file). */
 import { readConfig } from '../common/config';
-import { openOrm } from '../worker/db/orm';
+import { openOrm } from '../database/orm';
 import { type RunningApi, startApi } from './start-api';
 import { webDemoHandler } from './web-demo-assets';
 

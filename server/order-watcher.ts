@@ -66,10 +66,6 @@ export class OrderWatcher {
     this.abort.abort();
   }
 
-  get isStopped(): boolean {
-    return this.stopped;
-  }
-
   /** One read at a time; a nudge during a read asks for one more right after it. */
   private poll(): Promise<void> {
     if (this.stopped) return Promise.resolve();

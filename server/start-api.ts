@@ -3,9 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/core';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../common/config';
+import type { ProductInput } from '../common/product';
+import { listProducts, upsertProduct } from '../database/catalog';
 import { createApi, type RequestHandler } from './app';
 import { StatusFeed } from './status-feed';
 import { TemporalOrders } from './temporal-orders';
+import { WorkflowReads } from './workflow-reads';
 
 export interface RunningApi {
   url: string;
@@ -21,8 +24,20 @@ export async function startApi(
 ): Promise<RunningApi> {
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
-  const orders = new TemporalOrders(client, config.taskQueue, config.order);
-  const feed = new StatusFeed(orders);
+  const reads = new WorkflowReads(client);
+  const feed = new StatusFeed(reads);
+  const orders = new TemporalOrders({
+    client,
+    reads,
+    feed,
+    orm,
+    taskQueue: config.taskQueue,
+    settings: config.order,
+  });
+  const catalog = {
+    list: () => listProducts(orm),
+    upsert: (input: ProductInput) => upsertProduct(orm, input),
+  };
   const health = async () => ({
     temporal: await connection.workflowService.getSystemInfo({}).then(
       () => true,
@@ -30,7 +45,7 @@ export async function startApi(
     ),
     database: await orm.isConnected(),
   });
-  const api = createApi({ context: { orders, feed, orm }, health, extraHandler });
+  const api = createApi({ context: { orders, feed, catalog }, health, extraHandler });
   await new Promise<void>((resolve) => api.server.listen(config.port, '0.0.0.0', resolve));
   const { port } = api.server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
@@ -41,7 +56,7 @@ export async function startApi(
       closing ??= (async () => {
         feed.close();
         await api.close();
-        await orders.drain();
+        await reads.drain();
         await connection.close();
       })();
       return closing;

@@ -5,14 +5,8 @@
  */
 import { GraphQLError } from 'graphql';
 import { createPubSub, Repeater } from 'graphql-yoga';
-import { isFinal, type OrderState, type TimelineEntry } from '../common/order';
+import { isFinal, type OrderState, type OrderStatusEvent, type TimelineEntry } from '../common/order';
 import { type OrderSource, OrderWatcher, type PollTiming } from './order-watcher';
-
-export interface OrderStatusEvent extends Omit<TimelineEntry, 'step'> {
-  orderId: string;
-  step: string | null;
-  order: OrderState;
-}
 
 function eventOf(entry: TimelineEntry, order: OrderState): OrderStatusEvent {
   return { ...entry, orderId: order.orderId, order };

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
-import { temporalCliPath } from '../scripts/temporal-binaries';
+import { temporalCliPath } from './temporal-binaries';
 
 export interface DevServerOptions {
   dbFile: string;

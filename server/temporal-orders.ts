@@ -1,10 +1,11 @@
 /**
  * The orders as the API drives them through Temporal: start a workflow per order, send actions as updates
- * (the request id is the update id, so a retried mutation is answered once), read the state by query.
- * Refusals come back as user errors with the workflow's codes; nothing here decides business rules.
+ * (the request id is the update id, so a retried mutation is answered once), read the state by query and
+ * the list from the order table. A mutation answers once the order list shows what it did. Refusals come
+ * back as user errors with the workflow's codes; nothing here decides business rules.
  */
-
 import { randomUUID } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
 import {
   type Client,
   WorkflowExecutionAlreadyStartedError,
@@ -13,131 +14,116 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { type ActionRefusal, getOrderQuery, ORDER_WORKFLOW } from '../common/actions';
-import type { OrderInput, OrderSettings, OrderState, OrderStatus } from '../common/order';
-import type { OrderSource } from './order-watcher';
-
-export interface UserError {
-  field: string[] | null;
-  message: string;
-  code: string;
-}
-
-export interface OrderOutcome {
-  order: OrderState | null;
-  userErrors: UserError[];
-}
-
-export type NewOrder = Omit<OrderInput, 'orderId' | 'settings'> & { orderId?: string | null };
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  type ActionDefinition,
+  type ActionPayload,
+  ORDER_ACTIONS,
+  ORDER_WORKFLOW,
+  type OrderAction,
+  type OrderWorkflow,
+} from '../common/actions';
+import { newOrderId } from '../common/ids';
+import type { NewOrder, OrderInput, OrderSettings, OrderState, OrderStatus } from '../common/order';
+import type { OrderListPage, OrderListQuery } from '../common/order-list';
+import { failureOf, type OrderOutcome, pendingActionError, unknownOrderError } from '../common/outcomes';
+import { listOrders, waitUntilListed } from '../database/order-list';
+import type { OrderService } from '../schema/context';
+import type { StatusFeed } from './status-feed';
+import { OrderCallError, type WorkflowReads } from './workflow-reads';
 
 /**
  * How long a mutation waits for the workflow to take an action. A charge with its retries takes seconds;
  * longer means no worker is running, and the caller is told to send the same request again later.
  */
 const ACTION_DEADLINE_MS = 30_000;
-
-/** A call to Temporal failed unexpectedly; the message names the order and the call, so a log line says it all. */
-export class OrderCallError extends Error {
-  constructor(
-    readonly orderId: string,
-    call: string,
-    cause: unknown,
-  ) {
-    super(`order ${orderId}: ${call} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
-    this.name = 'OrderCallError';
-  }
-}
+const PLACE_ORDER_WAIT_MS = 10_000;
+/** A mutation answers once `orders(...)` shows what it did, unless the order list lags longer than this. */
+const LISTED_WAIT_MS = 2_000;
 
 /** Statuses an order passes through on its own right after it is placed (or refused). */
 const SETTLING: readonly OrderStatus[] = ['VALIDATING', 'RESERVING', 'COMPENSATING'];
 
-export class TemporalOrders implements OrderSource {
-  constructor(
-    private readonly client: Client,
-    private readonly taskQueue: string,
-    private readonly settings: OrderSettings,
-    private readonly actionDeadlineMs = ACTION_DEADLINE_MS,
-  ) {}
+export interface TemporalOrdersOptions {
+  client: Client;
+  reads: WorkflowReads;
+  feed: StatusFeed;
+  orm: MikroORM;
+  taskQueue: string;
+  settings: OrderSettings;
+  actionDeadlineMs?: number;
+}
 
-  private readonly inFlight = new Set<Promise<unknown>>();
+export class TemporalOrders implements OrderService {
+  private readonly client: Client;
+  private readonly actionDeadlineMs: number;
+
+  constructor(private readonly options: TemporalOrdersOptions) {
+    this.client = options.client;
+    this.actionDeadlineMs = options.actionDeadlineMs ?? ACTION_DEADLINE_MS;
+  }
 
   read(orderId: string): Promise<OrderState | null> {
-    return this.track(
-      this.client.workflow
-        .getHandle(orderId)
-        .query(getOrderQuery)
-        .catch((error: unknown) => {
-          if (error instanceof WorkflowNotFoundError) return null;
-          throw new OrderCallError(orderId, 'query getOrder', error);
-        }),
-    );
+    return this.options.reads.read(orderId);
   }
 
-  waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void> {
-    return this.track(
-      this.client
-        .withAbortSignal(signal, () => this.client.workflow.getHandle(orderId).result())
-        .then(
-          () => undefined,
-          (error: unknown) => {
-            if (signal.aborted || error instanceof WorkflowNotFoundError) throw error;
-          },
-        ),
-    );
-  }
-
-  /** Waits for the reads in flight (and their retries) to end, so the connection can close under none. */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  private track<T>(call: Promise<T>): Promise<T> {
-    this.inFlight.add(call);
-    void call.finally(() => this.inFlight.delete(call)).catch(() => undefined);
-    return call;
+  list(query: OrderListQuery): Promise<OrderListPage> {
+    return listOrders(this.options.orm, query);
   }
 
   /** Starts the order's workflow, or finds the one already started under that id; never starts two. */
-  async place(order: NewOrder): Promise<{ orderId: string; started: boolean }> {
-    const orderId = order.orderId || `ord_${randomUUID()}`;
-    const input: OrderInput = { ...order, orderId, settings: this.settings };
+  async place(order: NewOrder): Promise<OrderOutcome> {
+    const orderId = order.orderId || newOrderId();
+    const input: OrderInput = { ...order, orderId, settings: this.options.settings };
     try {
-      await this.client.workflow.start(ORDER_WORKFLOW, {
+      await this.client.workflow.start<OrderWorkflow>(ORDER_WORKFLOW, {
         workflowId: orderId,
-        taskQueue: this.taskQueue,
+        taskQueue: this.options.taskQueue,
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
-      return { orderId, started: true };
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) return { orderId, started: false };
-      throw new OrderCallError(orderId, 'start workflow', error);
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError))
+        throw new OrderCallError(orderId, 'start workflow', error);
     }
+    const settled =
+      (await this.options.feed.waitFor(
+        orderId,
+        (state) => !SETTLING.includes(state.status),
+        PLACE_ORDER_WAIT_MS,
+      )) ?? (await this.read(orderId));
+    if (!settled) return { order: null, userErrors: [] };
+    await waitUntilListed(this.options.orm, settled, LISTED_WAIT_MS);
+    return { order: settled, userErrors: failureOf(settled) };
   }
 
-  isSettling(state: OrderState): boolean {
-    return SETTLING.includes(state.status);
+  async act<A extends OrderAction>(
+    orderId: string,
+    action: A,
+    payload: ActionPayload<A>,
+    requestId?: string | null,
+  ): Promise<OrderOutcome> {
+    const outcome = await this.sendAction(orderId, action, payload, requestId || randomUUID());
+    this.options.feed.nudge(orderId);
+    if (outcome.order) await waitUntilListed(this.options.orm, outcome.order, LISTED_WAIT_MS);
+    return outcome;
   }
 
   /**
-   * Sends one action as an update. A refusal by the workflow's validator, an unknown order and a closed
-   * order all come back as user errors; so does an action that left the order FAILED (a declined card).
+   * A refusal by the workflow's validator, an unknown order and a closed order all come back as user errors;
+   * so does an action that left the order FAILED (a declined card).
    */
-  async act<A>(
+  private async sendAction<A extends OrderAction>(
     orderId: string,
-    update: UpdateDefinition<OrderState, [A]>,
     action: A,
-    refusal: ActionRefusal,
-    requestId?: string | null,
+    payload: ActionPayload<A>,
+    updateId: string,
   ): Promise<OrderOutcome> {
+    const { update, refusal }: ActionDefinition<A> = ORDER_ACTIONS[action];
     const handle = this.client.workflow.getHandle(orderId);
-    const updateId = requestId || randomUUID();
     try {
       const order = await this.client.withDeadline(Date.now() + this.actionDeadlineMs, () =>
-        handle.executeUpdate(update, { args: [action], updateId }),
+        handle.executeUpdate(update, { args: [payload], updateId }),
       );
       return { order, userErrors: failureOf(order) };
     } catch (error) {
@@ -152,7 +138,7 @@ export class TemporalOrders implements OrderSource {
         };
       }
       if (!(error instanceof WorkflowNotFoundError))
-        throw new OrderCallError(orderId, `update ${update.name}`, error);
+        throw new OrderCallError(orderId, `update ${action}`, error);
       const order = await this.read(orderId);
       if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
       return {
@@ -163,28 +149,4 @@ export class TemporalOrders implements OrderSource {
       };
     }
   }
-}
-
-/** The action may still take effect: the same request id later answers it exactly once. */
-export function pendingActionError(orderId: string, requestId: string, waitedMs: number): UserError {
-  return {
-    field: null,
-    code: 'ACTION_PENDING',
-    message:
-      `order ${orderId} did not answer within ${waitedMs / 1000} s; ` +
-      `send the request again with requestId "${requestId}" to get its outcome`,
-  };
-}
-
-/** What the schema asks of the orders: TemporalOrders in the server, a stand-in in unit tests. */
-export type OrderService = Pick<TemporalOrders, 'read' | 'place' | 'act' | 'isSettling'>;
-
-export function unknownOrderError(orderId: string): UserError {
-  return { field: ['input', 'orderId'], code: 'UNKNOWN_ORDER', message: `order ${orderId} does not exist` };
-}
-
-/** An order failing or failed says why, with the failure's own code (OUT_OF_STOCK, PAYMENT_DECLINED...). */
-export function failureOf(order: OrderState): UserError[] {
-  if (!order.failure || (order.status !== 'FAILED' && order.status !== 'COMPENSATING')) return [];
-  return [{ field: null, code: order.failure.code, message: order.failure.message }];
 }

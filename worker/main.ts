@@ -5,8 +5,8 @@
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
 import { taskQueueOf } from '../common/task-queues';
+import { openOrm } from '../database/orm';
 import { createActivities } from './activities';
-import { openOrm } from './db/orm';
 import { createOrderWorker } from './run-worker';
 import { runtimeLogger } from './runtime-logger';
 

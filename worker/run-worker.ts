@@ -5,7 +5,8 @@
 import { fileURLToPath } from 'node:url';
 import { type InjectedSinks, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../common/task-queues';
-import { ACTIVITY_ROLES, type OrderActivities } from './activities/contract';
+import type { OrderActivities } from './activities/contract';
+import { ACTIVITY_ROLES } from './activity-roles';
 import { ensureSearchAttributes } from './search-attributes';
 import type { StatusSinks } from './workflows/order-tracker';
 

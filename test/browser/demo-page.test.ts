@@ -4,7 +4,7 @@
  * reload, and a server restart is caught up by version. Screenshots of the end states go to test-artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payUpdate } from '../../common/actions';
+import { ORDER_ACTIONS } from '../../common/actions';
 import { readConfig } from '../../common/config';
 import { startApi } from '../../server/start-api';
 import { webDemoHandler } from '../../server/web-demo-assets';
@@ -105,7 +105,7 @@ describe('the demo page', () => {
       .toBe('reconnecting…');
     await system.stack.env.client.workflow
       .getHandle(orderId)
-      .executeUpdate(payUpdate, { args: [{ paymentMethod: 'tok_visa' }] });
+      .executeUpdate(ORDER_ACTIONS.pay.update, { args: [{ paymentMethod: 'tok_visa' }] });
     const restarted = await startApi(
       readConfig({ ...system.stack.processEnv, PORT: port }),
       system.stack.db.orm,

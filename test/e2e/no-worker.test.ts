@@ -2,31 +2,48 @@
  * With no worker running, an action cannot be taken: the mutation answers within its deadline with a
  * user error telling the caller to send the same request again, instead of hanging.
  */
+import type { MikroORM } from '@mikro-orm/core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payUpdate } from '../../common/actions';
+import { ORDER_WORKFLOW, type OrderWorkflow } from '../../common/actions';
+import { openOrm } from '../../database/orm';
+import { StatusFeed } from '../../server/status-feed';
 import { TemporalOrders } from '../../server/temporal-orders';
+import { WorkflowReads } from '../../server/workflow-reads';
 import { orderInput, startDevServer, TEST_SETTINGS } from '../support/temporal';
 
+const TASK_QUEUE = 'nobody-polls-this-queue';
 let env: TestWorkflowEnvironment;
+let orm: MikroORM;
 beforeAll(async () => {
-  env = await startDevServer();
+  [env, orm] = await Promise.all([startDevServer(), openOrm({ sqlitePath: ':memory:' })]);
 });
-afterAll(() => env?.teardown());
+afterAll(async () => {
+  await orm?.close(true);
+  await env?.teardown();
+});
 
 describe('no worker running', () => {
   it('an action answers ACTION_PENDING with its request id after the deadline, not never', async () => {
-    const orders = new TemporalOrders(env.client, 'nobody-polls-this-queue', TEST_SETTINGS, 1_500);
-    const { customerId, items, address } = orderInput();
-    const { orderId } = await orders.place({ orderId: 'idle-order', customerId, items, address });
+    const reads = new WorkflowReads(env.client);
+    const feed = new StatusFeed(reads);
+    const orders = new TemporalOrders({
+      client: env.client,
+      reads,
+      feed,
+      orm,
+      taskQueue: TASK_QUEUE,
+      settings: TEST_SETTINGS,
+      actionDeadlineMs: 1_500,
+    });
+    await env.client.workflow.start<OrderWorkflow>(ORDER_WORKFLOW, {
+      workflowId: 'idle-order',
+      taskQueue: TASK_QUEUE,
+      args: [orderInput({ orderId: 'idle-order' })],
+    });
     const started = Date.now();
-    const outcome = await orders.act(
-      orderId,
-      payUpdate,
-      { paymentMethod: 'tok_visa' },
-      'NOT_AWAITING_PAYMENT',
-      'pay-1',
-    );
+    const outcome = await orders.act('idle-order', 'pay', { paymentMethod: 'tok_visa' }, 'pay-1');
+    feed.close();
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(outcome.order).toBeNull();
     expect(outcome.userErrors).toEqual([

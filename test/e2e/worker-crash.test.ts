@@ -5,7 +5,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getOrderQuery, ORDER_WORKFLOW, payUpdate } from '../../common/actions';
+import { getOrderQuery, ORDER_ACTIONS, ORDER_WORKFLOW } from '../../common/actions';
 import type { orderWorkflow } from '../../worker/workflows';
 import { createTestOrm, type TestDatabase } from '../support/database';
 import { readLedger, stockShelf } from '../support/ledger';
@@ -68,7 +68,7 @@ describe('a worker killed mid-saga', () => {
       'awaiting payment',
     );
 
-    const paid = handle.executeUpdate(payUpdate, {
+    const paid = handle.executeUpdate(ORDER_ACTIONS.pay.update, {
       args: [{ paymentMethod: 'tok_visa' }],
       updateId: 'pay-once',
     });

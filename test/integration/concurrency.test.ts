@@ -1,9 +1,9 @@
 /** Stock under row locks on MariaDB: no oversell under contention, no deadlock between orders locking SKUs from opposite ends. */
 import { describe, expect, it } from 'vitest';
+import { upsertProduct } from '../../database/catalog';
+import { openOrm } from '../../database/orm';
 import { createActivities } from '../../worker/activities';
 import type { OrderActivities } from '../../worker/activities/contract';
-import { upsertProduct } from '../../worker/catalog';
-import { openOrm } from '../../worker/db/orm';
 import { useActivitiesOnTestDatabase } from '../support/database';
 import { readLedger, stockShelf } from '../support/ledger';
 

@@ -1,8 +1,8 @@
 /** Bringing the schema up to date at start-up: never destructive, and safe when two processes start together. */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listProducts } from '../../worker/catalog';
-import { openOrm } from '../../worker/db/orm';
+import { listProducts } from '../../database/catalog';
+import { openOrm } from '../../database/orm';
 import { createTestOrm, MARIADB_URL, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listProducts, seedDemoProducts, upsertProduct } from '../../database/catalog';
+import { openOrm } from '../../database/orm';
 import { createActivities } from '../../worker/activities';
-import { listProducts, seedDemoProducts, upsertProduct } from '../../worker/catalog';
-import { openOrm } from '../../worker/db/orm';
 
 let directory: string;
 let orm: MikroORM;

@@ -1,6 +1,6 @@
 /** Test fixtures on the real database: a fresh set of products per test, and what the database says happened. */
 import type { MikroORM } from '@mikro-orm/core';
-import { upsertProduct } from '../../worker/catalog';
+import { upsertProduct } from '../../database/catalog';
 
 export interface Shelf {
   mug: string;

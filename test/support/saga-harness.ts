@@ -2,7 +2,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll } from 'vitest';
-import { getOrderQuery, ORDER_WORKFLOW, payUpdate } from '../../common/actions';
+import { getOrderQuery, ORDER_ACTIONS, ORDER_WORKFLOW } from '../../common/actions';
 import type { OrderInput, OrderSettings, OrderState, OrderStatus } from '../../common/order';
 import { createActivities } from '../../worker/activities';
 import type { OrderActivities } from '../../worker/activities/contract';
@@ -86,6 +86,7 @@ export function useSagaHarness(
       await reachStatus(handle, 'AWAITING_PAYMENT');
       return handle;
     },
-    pay: (handle, paymentMethod) => handle.executeUpdate(payUpdate, { args: [{ paymentMethod }] }),
+    pay: (handle, paymentMethod) =>
+      handle.executeUpdate(ORDER_ACTIONS.pay.update, { args: [{ paymentMethod }] }),
   };
 }

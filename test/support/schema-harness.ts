@@ -1,11 +1,15 @@
-/** The real schema executed in-process on an in-memory SQLite database, with the orders service stood in. */
+/**
+ * The real schema executed in-process on an in-memory SQLite database (order list and catalogue real), with
+ * the reads and actions of the orders service stood in.
+ */
 import type { MikroORM } from '@mikro-orm/core';
 import { type ExecutionResult, graphql } from 'graphql';
+import { listProducts, upsertProduct } from '../../database/catalog';
+import { listOrders } from '../../database/order-list';
+import { openOrm } from '../../database/orm';
 import { schema } from '../../schema';
-import type { GraphQLContext } from '../../schema/context';
+import type { GraphQLContext, OrderService } from '../../schema/context';
 import { StatusFeed } from '../../server/status-feed';
-import type { OrderService } from '../../server/temporal-orders';
-import { openOrm } from '../../worker/db/orm';
 import { FakeOrders } from './fake-orders';
 
 export interface SchemaHarness {
@@ -28,17 +32,21 @@ export async function schemaHarness(orders: Partial<OrderService> = {}): Promise
       calls.push(`read ${orderId}`);
       return orders.read ? orders.read(orderId) : Promise.resolve(null);
     },
+    list: (query) => listOrders(orm, query),
     place: (order) => {
       calls.push(`place ${order.orderId ?? ''}`);
       return orders.place ? orders.place(order) : refuse('place');
     },
-    act: (orderId, update, action, refusal, requestId) => {
+    act: (orderId, action, payload, requestId) => {
       calls.push(`act ${orderId}`);
-      return orders.act ? orders.act(orderId, update, action, refusal, requestId) : refuse('act');
+      return orders.act ? orders.act(orderId, action, payload, requestId) : refuse('act');
     },
-    isSettling: (state) => orders.isSettling?.(state) ?? false,
   };
-  const context: GraphQLContext = { orders: service, feed: new StatusFeed(new FakeOrders()), orm };
+  const context: GraphQLContext = {
+    orders: service,
+    feed: new StatusFeed(new FakeOrders()),
+    catalog: { list: () => listProducts(orm), upsert: (input) => upsertProduct(orm, input) },
+  };
   return {
     orm,
     calls,

@@ -2,7 +2,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { OrderInput, OrderSettings } from '../../common/order';
-import { temporalCliExecutable, testServerExecutable } from '../../scripts/temporal-binaries';
+import { temporalCliExecutable, testServerExecutable } from '../../server/temporal-binaries';
 import type { OrderActivities } from '../../worker/activities/contract';
 import { createOrderWorker, WORKFLOWS_PATH } from '../../worker/run-worker';
 import { runtimeLogger } from '../../worker/runtime-logger';

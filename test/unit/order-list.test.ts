@@ -4,9 +4,9 @@
  * follow each other newest first.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { OrderSummary } from '../../worker/activities/contract';
+import type { OrderSummary } from '../../common/order';
+import { waitUntilListed } from '../../database/order-list';
 import { orderSummaryActivities } from '../../worker/activities/order-summaries';
-import { waitUntilListed } from '../../worker/order-list';
 import { FakeOrders, sampleOrder } from '../support/fake-orders';
 import { type SchemaHarness, schemaHarness } from '../support/schema-harness';
 

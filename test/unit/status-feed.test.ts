@@ -3,8 +3,9 @@
  * end, how watchers are shared and stopped, and how often the workflow is read.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { OrderStatusEvent } from '../../common/order';
 import { OrderWatcher } from '../../server/order-watcher';
-import { type OrderStatusEvent, StatusFeed } from '../../server/status-feed';
+import { StatusFeed } from '../../server/status-feed';
 import { FakeOrders } from '../support/fake-orders';
 
 const QUICK = { fastMs: 5, slowMs: 20 };

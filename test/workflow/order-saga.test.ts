@@ -4,13 +4,7 @@
  * (payment timeout, audit timeout, return window) are proven on the time-skipping server in timers.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  approveReturnUpdate,
-  auditUpdate,
-  cancelUpdate,
-  payUpdate,
-  requestReturnUpdate,
-} from '../../common/actions';
+import { ORDER_ACTIONS } from '../../common/actions';
 import { ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
 import { readLedger, stockShelf } from '../support/ledger';
 import { useSagaHarness } from '../support/saga-harness';
@@ -69,7 +63,7 @@ describe('the order saga', () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await place(shelf, { flagged: true });
     await reach(handle, 'AWAITING_AUDIT');
-    const answer = await handle.executeUpdate(auditUpdate, {
+    const answer = await handle.executeUpdate(ORDER_ACTIONS.audit.update, {
       args: [{ approve: false, reason: 'card country mismatch' }],
     });
     expect(answer.status).toBe('REJECTED');
@@ -84,14 +78,14 @@ describe('the order saga', () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await place(shelf, { flagged: true });
     await reach(handle, 'AWAITING_AUDIT');
-    const answer = await handle.executeUpdate(auditUpdate, { args: [{ approve: true }] });
+    const answer = await handle.executeUpdate(ORDER_ACTIONS.audit.update, { args: [{ approve: true }] });
     expect(answer.status).toBe('AWAITING_PAYMENT');
     expect((await readLedger(saga.db().orm, handle.workflowId, shelf)).stock[shelf.mug]).toEqual({
       available: 8,
       reserved: 2,
       sold: 0,
     });
-    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'changed my mind' }] });
+    await handle.executeUpdate(ORDER_ACTIONS.cancel.update, { args: [{ reason: 'changed my mind' }] });
   });
 
   it('fails an order for more than is in stock and changes no stock at all', async () => {
@@ -180,7 +174,9 @@ describe('the order saga', () => {
   it('a customer cancel while awaiting payment releases the stock; after payment cancel is refused', async () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await placeAndAwaitPayment(shelf);
-    const answer = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'ordered by mistake' }] });
+    const answer = await handle.executeUpdate(ORDER_ACTIONS.cancel.update, {
+      args: [{ reason: 'ordered by mistake' }],
+    });
     expect(answer.status).toBe('CANCELLED');
     expect(answer.failure).toMatchObject({ code: 'CANCELLED_BY_CUSTOMER', message: 'ordered by mistake' });
     expect((await readLedger(saga.db().orm, handle.workflowId, shelf)).stock[shelf.mug]).toEqual({
@@ -191,7 +187,7 @@ describe('the order saga', () => {
 
     const paid = await placeAndAwaitPayment(shelf);
     await pay(paid, 'tok_visa');
-    await expect(paid.executeUpdate(cancelUpdate, { args: [{}] })).rejects.toMatchObject({
+    await expect(paid.executeUpdate(ORDER_ACTIONS.cancel.update, { args: [{}] })).rejects.toMatchObject({
       cause: { type: 'NOT_CANCELLABLE' },
     });
     expect((await paid.result()).status).toBe('COMPLETED');
@@ -202,9 +198,13 @@ describe('the order saga', () => {
     const handle = await placeAndAwaitPayment(shelf, { settings: { returnWindowMs: 10 * 60_000 } });
     await pay(handle, 'tok_visa');
     await reach(handle, 'COMPLETED');
-    const requested = await handle.executeUpdate(requestReturnUpdate, { args: [{ reason: 'too small' }] });
+    const requested = await handle.executeUpdate(ORDER_ACTIONS.requestReturn.update, {
+      args: [{ reason: 'too small' }],
+    });
     expect(requested.status).toBe('RETURN_REQUESTED');
-    const approved = await handle.executeUpdate(approveReturnUpdate, { args: [{ approve: true }] });
+    const approved = await handle.executeUpdate(ORDER_ACTIONS.approveReturn.update, {
+      args: [{ approve: true }],
+    });
     expect(approved.status).toBe('RETURNED');
 
     const final = await handle.result();
@@ -231,11 +231,11 @@ describe('the order saga', () => {
   it('answers a retried pay with the same request id once, charging once', async () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await placeAndAwaitPayment(shelf);
-    const first = await handle.executeUpdate(payUpdate, {
+    const first = await handle.executeUpdate(ORDER_ACTIONS.pay.update, {
       args: [{ paymentMethod: 'tok_visa' }],
       updateId: 'req-1',
     });
-    const retry = await handle.executeUpdate(payUpdate, {
+    const retry = await handle.executeUpdate(ORDER_ACTIONS.pay.update, {
       args: [{ paymentMethod: 'tok_visa' }],
       updateId: 'req-1',
     });
@@ -247,13 +247,15 @@ describe('the order saga', () => {
   it('refuses an action the order cannot take now and writes nothing to its history', async () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await placeAndAwaitPayment(shelf);
-    await expect(handle.executeUpdate(auditUpdate, { args: [{ approve: true }] })).rejects.toMatchObject({
+    await expect(
+      handle.executeUpdate(ORDER_ACTIONS.audit.update, { args: [{ approve: true }] }),
+    ).rejects.toMatchObject({
       cause: { type: 'NOT_AWAITING_AUDIT' },
     });
     await expect(pay(handle, ' ')).rejects.toMatchObject({ cause: { type: 'INVALID_INPUT' } });
     const events = (await handle.fetchHistory()).events ?? [];
     expect(events.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes)).toEqual([]);
-    await handle.executeUpdate(cancelUpdate, { args: [{}] });
+    await handle.executeUpdate(ORDER_ACTIONS.cancel.update, { args: [{}] });
     const accepted = (await handle.fetchHistory()).events ?? [];
     expect(accepted.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(1);
   });

@@ -3,7 +3,7 @@
  * status moves is not refused while the workflow is still writing the order list.
  */
 import { expect, it } from 'vitest';
-import { requestReturnUpdate } from '../../common/actions';
+import { ORDER_ACTIONS } from '../../common/actions';
 import { stockShelf } from '../support/ledger';
 import { useSagaHarness } from '../support/saga-harness';
 import { startDevServer } from '../support/temporal';
@@ -27,7 +27,7 @@ it('a return asked for as soon as the order shows COMPLETED is taken', async () 
   const handle = await saga.placeAndAwaitPayment(shelf);
   await saga.pay(handle, 'tok_visa');
   await saga.reach(handle, 'COMPLETED');
-  const requested = await handle.executeUpdate(requestReturnUpdate, {
+  const requested = await handle.executeUpdate(ORDER_ACTIONS.requestReturn.update, {
     args: [{ reason: 'changed my mind' }],
   });
   expect(requested.status).toBe('RETURN_REQUESTED');

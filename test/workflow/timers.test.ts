@@ -3,7 +3,7 @@
  * audit timeout and a 30-day return window pass in milliseconds, with the real activities on MariaDB.
  */
 import { describe, expect, it } from 'vitest';
-import { requestReturnUpdate } from '../../common/actions';
+import { ORDER_ACTIONS } from '../../common/actions';
 import { readLedger, stockShelf } from '../support/ledger';
 import { useSagaHarness } from '../support/saga-harness';
 import { startTimeSkippingServer } from '../support/temporal';
@@ -48,6 +48,8 @@ describe('the durable timers of an order', () => {
     await pay(handle, 'tok_visa');
     const final = await handle.result();
     expect(final.timeline.at(-1)?.message).toBe('return window closed');
-    await expect(handle.executeUpdate(requestReturnUpdate, { args: [{ reason: 'late' }] })).rejects.toThrow();
+    await expect(
+      handle.executeUpdate(ORDER_ACTIONS.requestReturn.update, { args: [{ reason: 'late' }] }),
+    ).rejects.toThrow();
   });
 });

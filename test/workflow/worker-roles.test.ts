@@ -4,7 +4,7 @@
  */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getOrderQuery, ORDER_WORKFLOW, payUpdate } from '../../common/actions';
+import { getOrderQuery, ORDER_ACTIONS, ORDER_WORKFLOW } from '../../common/actions';
 import { parseWorkerRoles, WORKER_ROLES } from '../../common/task-queues';
 import { createActivities } from '../../worker/activities';
 import { createOrderWorker, type OrderWorker } from '../../worker/run-worker';
@@ -61,7 +61,7 @@ describe('workers split by role', () => {
 
     await startRoles(['inventory', 'payments', 'shipping']);
     await reachStatus(handle, 'AWAITING_PAYMENT');
-    await handle.executeUpdate(payUpdate, { args: [{ paymentMethod: 'tok_visa' }] });
+    await handle.executeUpdate(ORDER_ACTIONS.pay.update, { args: [{ paymentMethod: 'tok_visa' }] });
     await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED' });
     expect((await readLedger(db.orm, handle.workflowId, shelf)).stock[shelf.mug]).toEqual({
       available: 8,

@@ -3,18 +3,7 @@
  * the key `<orderId>:<step>`: a retry after a lost response changes nothing twice and returns the
  * first answer. Business failures are non-retryable ApplicationFailures whose type is the FailureCode.
  */
-import type { Address, OrderLine, OrderStatus, PricedLine, ShipmentStatus } from '../../common/order';
-import type { WorkerRole } from '../../common/task-queues';
-
-export interface OrderSummary {
-  orderId: string;
-  customerId: string;
-  status: OrderStatus;
-  version: number;
-  totalCents: number;
-  createdAt: string;
-  updatedAt: string;
-}
+import type { Address, OrderLine, OrderSummary, PricedLine, ShipmentStatus } from '../../common/order';
 
 export interface ShipmentRequest {
   orderId: string;
@@ -73,19 +62,3 @@ export interface OrderActivities {
 }
 
 export type NotificationKind = 'ORDER_CONFIRMED' | 'ORDER_CANCELLED' | 'ORDER_FAILED' | 'ORDER_RETURNED';
-
-/** Which worker role runs each activity: the workflow schedules it on that role's task queue. */
-export const ACTIVITY_ROLES: Record<keyof OrderActivities, WorkerRole> = {
-  priceOrder: 'inventory',
-  reserveStock: 'inventory',
-  releaseStock: 'inventory',
-  commitSale: 'inventory',
-  restockReturn: 'inventory',
-  chargePayment: 'payments',
-  refundPayment: 'payments',
-  createShipment: 'shipping',
-  cancelShipments: 'shipping',
-  createReturnShipment: 'shipping',
-  recordOrderSummary: 'orders',
-  sendNotification: 'orders',
-};

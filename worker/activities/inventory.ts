@@ -3,23 +3,22 @@
  * deadlock. Reservations, the hot path, go through a group-commit queue (reservation-queue.ts).
  */
 import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/core';
+import { effectKey } from '../../common/ids';
 import type { OrderLine, PricedLine } from '../../common/order';
-import { findProducts } from '../catalog';
-import { ReservationLineSchema, type ReservationLineStatus } from '../db/entities';
-import { claimKey, runOnce } from '../db/idempotency';
+import { orderLineProblems } from '../../common/validation';
+import { findProducts } from '../../database/catalog';
+import { ReservationLineSchema, type ReservationLineStatus } from '../../database/entities';
 import { BusinessError } from './business-error';
-import { ReservationQueue, reserveKey } from './reservation-queue';
+import { claimKey, runOnce } from './idempotency';
+import { ReservationQueue } from './reservation-queue';
 import { lockProducts, mergedBySku, moveStock, type StockColumn } from './stock-rows';
 
+/** Never moves units for lines the order rules refuse, whoever calls (the workflow has refused them already). */
 function checkLines(orderId: string, step: string, lines: readonly OrderLine[]): void {
-  if (lines.length === 0) throw new BusinessError('INVALID_ORDER', `order ${orderId}: ${step}: no lines`);
-  for (const line of lines) {
-    if (!Number.isInteger(line.quantity) || line.quantity <= 0) {
-      throw new BusinessError(
-        'INVALID_ORDER',
-        `order ${orderId}: ${step}: quantity of ${line.sku} must be a positive whole number, got ${line.quantity}`,
-      );
-    }
+  const problems = orderLineProblems(lines);
+  if (problems.length > 0) {
+    const why = problems.map((problem) => problem.message).join('; ');
+    throw new BusinessError('INVALID_ORDER', `order ${orderId}: ${step}: ${why}`);
   }
 }
 
@@ -84,9 +83,9 @@ export function inventoryActivities(orm: MikroORM) {
     },
 
     async releaseStock(orderId: string): Promise<void> {
-      await runOnce(orm, `${orderId}:release`, async (em) => {
+      await runOnce(orm, effectKey(orderId, 'release'), async (em) => {
         // A reserve that lands after this release takes nothing; if the key is taken, its lines are there.
-        if (await claimKey(em, reserveKey(orderId))) return;
+        if (await claimKey(em, effectKey(orderId, 'reserve'))) return;
         await moveLines(
           em,
           orderId,
@@ -97,13 +96,13 @@ export function inventoryActivities(orm: MikroORM) {
     },
 
     async commitSale(orderId: string): Promise<void> {
-      await runOnce(orm, `${orderId}:commit`, async (em) => {
+      await runOnce(orm, effectKey(orderId, 'commit'), async (em) => {
         await moveLines(em, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
       });
     },
 
     async restockReturn(orderId: string): Promise<void> {
-      await runOnce(orm, `${orderId}:restock`, async (em) => {
+      await runOnce(orm, effectKey(orderId, 'restock'), async (em) => {
         await moveLines(em, orderId, { from: 'SOLD', to: 'RESTOCKED' }, { from: 'sold', to: 'available' });
       });
     },

@@ -1,8 +1,9 @@
 /** Customer notifications go to an outbox table, once per order and kind; a mailer can drain it. */
 import type { MikroORM } from '@mikro-orm/core';
-import { OutboxMessageSchema } from '../db/entities';
-import { runOnce } from '../db/idempotency';
+import { notificationKey } from '../../common/ids';
+import { OutboxMessageSchema } from '../../database/entities';
 import type { NotificationKind } from './contract';
+import { runOnce } from './idempotency';
 
 export function notificationActivities(orm: MikroORM) {
   return {
@@ -12,7 +13,7 @@ export function notificationActivities(orm: MikroORM) {
       kind: NotificationKind,
       message: string,
     ): Promise<void> {
-      await runOnce(orm, `${orderId}:notify:${kind}`, async (em) => {
+      await runOnce(orm, notificationKey(orderId, kind), async (em) => {
         em.create(OutboxMessageSchema, {
           orderId,
           kind,

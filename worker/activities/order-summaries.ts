@@ -1,7 +1,7 @@
 /** The order list that `orders(...)` reads, kept by the workflow at every status change. */
 import { LockMode, type MikroORM } from '@mikro-orm/core';
-import { OrderSummarySchema } from '../db/entities';
-import type { OrderSummary } from './contract';
+import type { OrderSummary } from '../../common/order';
+import { OrderSummarySchema } from '../../database/entities';
 
 export function orderSummaryActivities(orm: MikroORM) {
   return {

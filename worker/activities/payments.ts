@@ -4,9 +4,10 @@
  */
 import { LockMode, type MikroORM } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
-import { PaymentSchema } from '../db/entities';
-import { claimKey, runOnce } from '../db/idempotency';
+import { effectKey } from '../../common/ids';
+import { PaymentSchema } from '../../database/entities';
 import { BusinessError } from './business-error';
+import { claimKey, runOnce } from './idempotency';
 import { shortHash } from './short-hash';
 
 export interface ChargeRequest {
@@ -104,15 +105,18 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   }
 }
 
-const chargeKey = (orderId: string) => `${orderId}:charge`;
-
 export function paymentActivities(gateway: PaymentGateway) {
   return {
     chargePayment(orderId: string, amountCents: number, paymentMethod: string): Promise<string> {
-      return gateway.charge({ idempotencyKey: chargeKey(orderId), orderId, amountCents, paymentMethod });
+      return gateway.charge({
+        idempotencyKey: effectKey(orderId, 'charge'),
+        orderId,
+        amountCents,
+        paymentMethod,
+      });
     },
     refundPayment(orderId: string): Promise<number> {
-      return gateway.refund(`${orderId}:refund`, chargeKey(orderId), orderId);
+      return gateway.refund(effectKey(orderId, 'refund'), effectKey(orderId, 'charge'), orderId);
     },
   };
 }

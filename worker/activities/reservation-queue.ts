@@ -11,7 +11,8 @@ import {
   type MikroORM,
   UniqueConstraintViolationException,
 } from '@mikro-orm/core';
-import { IdempotencyKeySchema, ReservationLineSchema } from '../db/entities';
+import { effectKey } from '../../common/ids';
+import { IdempotencyKeySchema, ReservationLineSchema } from '../../database/entities';
 import { BusinessError } from './business-error';
 import { lockProducts, mergedBySku, moveStock, type StockMove } from './stock-rows';
 
@@ -27,8 +28,6 @@ interface Waiter {
   resolve(): void;
   reject(error: unknown): void;
 }
-
-export const reserveKey = (orderId: string) => `${orderId}:reserve`;
 
 /** Why `reservation` cannot take its units from what is `left`, if it cannot. */
 function refusal(reservation: Reservation, left: ReadonlyMap<string, number>): BusinessError | undefined {
@@ -110,7 +109,12 @@ export class ReservationQueue {
   /** Resolves once the units are reserved (or were, by an earlier call with this order id); rejects a refusal. */
   reserve(orderId: string, moves: StockMove[]): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ key: reserveKey(orderId), reservation: { orderId, moves }, resolve, reject });
+      this.waiting.push({
+        key: effectKey(orderId, 'reserve'),
+        reservation: { orderId, moves },
+        resolve,
+        reject,
+      });
       if (!this.writing) void this.drain();
     });
   }

@@ -3,11 +3,12 @@
  * answers a repeated idempotency key with the first booking, and cannot deliver to postal code 00000.
  */
 import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/core';
+import { effectKey, shipmentBookingKey } from '../../common/ids';
 import type { Address } from '../../common/order';
-import { type ShipmentRow, ShipmentSchema } from '../db/entities';
-import { claimKey, runOnce } from '../db/idempotency';
+import { type ShipmentRow, ShipmentSchema } from '../../database/entities';
 import { BusinessError } from './business-error';
 import type { CreatedShipment, ShipmentRequest } from './contract';
+import { claimKey, runOnce } from './idempotency';
 import { shortHash } from './short-hash';
 
 export interface Carrier {
@@ -97,19 +98,17 @@ export class SimulatedCarrier implements Carrier {
   }
 }
 
-const bookingKey = (orderId: string, warehouse: string) => `${orderId}:shipment:${warehouse}`;
-
 export function shippingActivities(carrier: Carrier) {
   return {
     createShipment(request: ShipmentRequest): Promise<CreatedShipment> {
-      return carrier.book(bookingKey(request.orderId, request.warehouse), request);
+      return carrier.book(shipmentBookingKey(request.orderId, request.warehouse), request);
     },
     cancelShipments(orderId: string, warehouses: string[]): Promise<number> {
-      const bookingKeys = warehouses.map((warehouse) => bookingKey(orderId, warehouse));
-      return carrier.cancelAll(`${orderId}:cancel-shipments`, orderId, bookingKeys);
+      const bookingKeys = warehouses.map((warehouse) => shipmentBookingKey(orderId, warehouse));
+      return carrier.cancelAll(effectKey(orderId, 'cancel-shipments'), orderId, bookingKeys);
     },
     createReturnShipment(orderId: string, address: Address): Promise<string> {
-      return carrier.bookReturn(`${orderId}:return-shipment`, orderId, address);
+      return carrier.bookReturn(effectKey(orderId, 'return-shipment'), orderId, address);
     },
   };
 }

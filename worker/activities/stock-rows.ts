@@ -1,7 +1,7 @@
 /** The pieces every stock transaction is built from: product rows locked in SKU order and one-statement moves. */
 import { type EntityManager, LockMode } from '@mikro-orm/core';
 import type { OrderLine } from '../../common/order';
-import { type Product, ProductSchema } from '../db/entities';
+import { type Product, ProductSchema } from '../../database/entities';
 
 export type StockColumn = 'available' | 'reserved' | 'sold';
 /** How many units of a SKU move from one column to another. */

@@ -7,16 +7,12 @@ import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow'
 import {
   type ActionRefusal,
   type AuditAction,
-  approveReturnUpdate,
-  auditUpdate,
   type CancelAction,
-  cancelUpdate,
   getOrderQuery,
+  ORDER_ACTIONS,
   type PayAction,
-  payUpdate,
   type ReturnDecisionAction,
   type ReturnRequestAction,
-  requestReturnUpdate,
 } from '../../common/actions';
 import { isFinal, type OrderStatus } from '../../common/order';
 import type { OrderTracker } from './order-tracker';
@@ -59,7 +55,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
   setHandler(getOrderQuery, () => order.state);
 
   setHandler(
-    payUpdate,
+    ORDER_ACTIONS.pay.update,
     (action) => {
       inbox.payment = { paymentMethod: action.paymentMethod.trim() };
       return statusLeaves('AWAITING_PAYMENT', 'CHARGING');
@@ -68,7 +64,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
       validator: (action) => {
         refuseUnless(
           order.status === 'AWAITING_PAYMENT' && !inbox.payment && !inbox.cancel,
-          'NOT_AWAITING_PAYMENT',
+          ORDER_ACTIONS.pay.refusal,
           `order ${orderId} is ${order.status}, not awaiting payment`,
         );
         requireText(action?.paymentMethod, 'paymentMethod');
@@ -77,7 +73,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
   );
 
   setHandler(
-    auditUpdate,
+    ORDER_ACTIONS.audit.update,
     (action) => {
       inbox.audit = { approve: action.approve, reason: action.reason?.trim() || undefined };
       return statusLeaves('AWAITING_AUDIT', 'RESERVING');
@@ -86,7 +82,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
       validator: (action) => {
         refuseUnless(
           order.status === 'AWAITING_AUDIT' && !inbox.audit && !inbox.cancel,
-          'NOT_AWAITING_AUDIT',
+          ORDER_ACTIONS.audit.refusal,
           `order ${orderId} is ${order.status}, not awaiting an audit`,
         );
         refuseUnless(typeof action?.approve === 'boolean', 'INVALID_INPUT', 'approve must be true or false');
@@ -96,7 +92,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
   );
 
   setHandler(
-    cancelUpdate,
+    ORDER_ACTIONS.cancel.update,
     async (action) => {
       inbox.cancel = { reason: action.reason?.trim() || 'cancelled by the customer' };
       await condition(() => isFinal(order.status));
@@ -106,7 +102,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
       validator: (_action) => {
         refuseUnless(
           CANCELLABLE.includes(order.status) && !inbox.cancel && !inbox.payment,
-          'NOT_CANCELLABLE',
+          ORDER_ACTIONS.cancel.refusal,
           `order ${orderId} is ${inbox.payment ? 'paid' : order.status}; it can be cancelled only before payment`,
         );
       },
@@ -114,7 +110,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
   );
 
   setHandler(
-    requestReturnUpdate,
+    ORDER_ACTIONS.requestReturn.update,
     (action) => {
       inbox.returnRequest = { reason: action.reason.trim() };
       return statusLeaves('COMPLETED');
@@ -123,7 +119,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
       validator: (action) => {
         refuseUnless(
           order.status === 'COMPLETED' && inbox.returnWindowOpen && !inbox.returnRequest,
-          'RETURN_NOT_ALLOWED',
+          ORDER_ACTIONS.requestReturn.refusal,
           order.status === 'COMPLETED'
             ? `order ${orderId}: the return window has closed`
             : `order ${orderId} is ${order.status}; only a completed order can be returned`,
@@ -134,7 +130,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
   );
 
   setHandler(
-    approveReturnUpdate,
+    ORDER_ACTIONS.approveReturn.update,
     (action) => {
       inbox.returnDecision = { approve: action.approve, reason: action.reason?.trim() || undefined };
       return statusLeaves('RETURN_REQUESTED', 'RETURNING');
@@ -143,7 +139,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
       validator: (action) => {
         refuseUnless(
           order.status === 'RETURN_REQUESTED' && !inbox.returnDecision,
-          'NO_RETURN_REQUESTED',
+          ORDER_ACTIONS.approveReturn.refusal,
           `order ${orderId} is ${order.status}; there is no return request to decide`,
         );
         refuseUnless(typeof action?.approve === 'boolean', 'INVALID_INPUT', 'approve must be true or false');

@@ -4,7 +4,8 @@
  * a failure runs the undos in reverse and the workflow returns the order in a terminal status.
  */
 import { allHandlersFinished, CancellationScope, condition, executeChild } from '@temporalio/workflow';
-import { shipmentWorkflowId } from '../../common/actions';
+import type { OrderWorkflow } from '../../common/actions';
+import { shipmentWorkflowId } from '../../common/ids';
 import {
   type OrderFailure,
   type OrderInput,
@@ -21,13 +22,11 @@ import { OrderTracker } from './order-tracker';
 import { proxyRoutedActivities, STEP_ACTIVITY_OPTIONS } from './routed-activities';
 import { shipmentWorkflow } from './shipment';
 
-const activities = proxyRoutedActivities(STEP_ACTIVITY_OPTIONS);
-
-/** DESIGN: a charge gets 3 attempts with exponential backoff; a decline is not retried at all. */
-const payments = proxyRoutedActivities({
+/** A charge gets 3 attempts with exponential backoff, for the provider's transient errors; a decline is not retried. */
+const CHARGE_OPTIONS = {
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
-});
+};
 
 type TerminalStatus = Extract<OrderStatus, 'FAILED' | 'CANCELLED' | 'REJECTED'>;
 
@@ -47,17 +46,19 @@ interface Undo {
   run(): Promise<string>;
 }
 
-export async function orderWorkflow(input: OrderInput): Promise<OrderState> {
+export const orderWorkflow: OrderWorkflow = async function orderWorkflow(input) {
   const saga = new OrderSaga(input);
   await saga.run();
   await condition(allHandlersFinished);
   return saga.order.state;
-}
+};
 
 class OrderSaga {
   readonly order: OrderTracker;
   private readonly inbox: ActionInbox;
   private readonly undos: Undo[] = [];
+  private readonly activities = proxyRoutedActivities(STEP_ACTIVITY_OPTIONS);
+  private readonly payments = proxyRoutedActivities(CHARGE_OPTIONS);
   private step: SagaStep = 'validate';
   private returnWindowClosesAt = 0;
 
@@ -104,7 +105,7 @@ class OrderSaga {
         problems.map((problem) => `${problem.field.join('.')}: ${problem.message}`).join('; '),
       );
     }
-    this.state.items = await activities.priceOrder(this.orderId, this.input.items);
+    this.state.items = await this.activities.priceOrder(this.orderId, this.input.items);
     this.state.totalCents = orderTotalCents(this.state.items);
     const { orderLimitCents } = this.input.settings;
     if (this.state.totalCents > orderLimitCents) {
@@ -155,11 +156,11 @@ class OrderSaga {
     this.step = 'reserve';
     await this.order.record('RESERVING', 'reserve', 'reserving stock');
     this.pushUndo('reserve', async () => {
-      await activities.releaseStock(this.orderId);
+      await this.activities.releaseStock(this.orderId);
       if (this.state.reservation.status === 'RESERVED') this.state.reservation.status = 'RELEASED';
       return 'released the reserved stock';
     });
-    await activities.reserveStock(this.orderId, this.input.items);
+    await this.activities.reserveStock(this.orderId, this.input.items);
     this.state.reservation.status = 'RESERVED';
     const units = this.input.items.reduce((sum, line) => sum + line.quantity, 0);
     await this.order.record('RESERVING', 'reserve', `reserved ${units} unit(s)`);
@@ -194,14 +195,14 @@ class OrderSaga {
     this.state.payment.method = method;
     await this.order.record('CHARGING', 'payment', `charging ${this.state.totalCents} cents`);
     this.pushUndo('payment', async () => {
-      const refunded = await activities.refundPayment(this.orderId);
+      const refunded = await this.activities.refundPayment(this.orderId);
       if (refunded === 0) return 'nothing was charged, nothing to refund';
       this.state.payment.refundedCents = refunded;
       this.state.payment.status = 'REFUNDED';
       return `refunded ${refunded} cents`;
     });
     try {
-      await payments.chargePayment(this.orderId, this.state.totalCents, method);
+      await this.payments.chargePayment(this.orderId, this.state.totalCents, method);
     } catch (error) {
       if (findBusinessFailure(error)?.code === 'PAYMENT_DECLINED') this.state.payment.status = 'DECLINED';
       throw error;
@@ -215,7 +216,7 @@ class OrderSaga {
     const warehouses = linesByWarehouse(this.state.items);
     await this.order.record('SHIPPING', 'ship', `shipping from ${warehouses.size} warehouse(s)`);
     this.pushUndo('ship', async () => {
-      const cancelled = await activities.cancelShipments(this.orderId, [...warehouses.keys()]);
+      const cancelled = await this.activities.cancelShipments(this.orderId, [...warehouses.keys()]);
       for (const shipment of this.state.shipments) shipment.status = 'CANCELLED';
       return cancelled === 0
         ? 'no shipment was booked, none to cancel'
@@ -244,13 +245,13 @@ class OrderSaga {
   private async confirm(): Promise<void> {
     this.step = 'confirm';
     this.pushUndo('confirm', async () => {
-      await activities.restockReturn(this.orderId);
+      await this.activities.restockReturn(this.orderId);
       return 'put sold stock back on the shelf';
     });
-    await activities.commitSale(this.orderId);
+    await this.activities.commitSale(this.orderId);
     this.state.reservation.status = 'SOLD';
     const tracking = this.state.shipments.map((shipment) => shipment.trackingNumber).join(', ');
-    await activities.sendNotification(
+    await this.activities.sendNotification(
       this.orderId,
       this.input.customerId,
       'ORDER_CONFIRMED',
@@ -294,23 +295,27 @@ class OrderSaga {
   private async processReturn(): Promise<void> {
     await this.order.record('RETURNING', 'return', 'return approved');
     const trackingNumber = await this.escalateOnFailure('return', () =>
-      activities.createReturnShipment(this.orderId, this.input.address),
+      this.activities.createReturnShipment(this.orderId, this.input.address),
     );
     if (trackingNumber)
       await this.order.record('RETURNING', 'return', `return label ${trackingNumber} issued`);
-    const refunded = await this.escalateOnFailure('return', () => activities.refundPayment(this.orderId));
+    const refunded = await this.escalateOnFailure('return', () =>
+      this.activities.refundPayment(this.orderId),
+    );
     if (refunded !== undefined) {
       Object.assign(this.state.payment, { refundedCents: refunded, status: 'REFUNDED' });
       await this.order.record('RETURNING', 'return', `refunded ${refunded} cents`);
     }
-    const restocked = await this.escalateOnFailure('return', () => activities.restockReturn(this.orderId));
+    const restocked = await this.escalateOnFailure('return', () =>
+      this.activities.restockReturn(this.orderId),
+    );
     if (restocked !== undefined) {
       this.state.reservation.status = 'RESTOCKED';
       await this.order.record('RETURNING', 'return', 'returned units restocked');
     }
     for (const shipment of this.state.shipments) shipment.status = 'RETURNED';
     await this.escalateOnFailure('return', () =>
-      activities.sendNotification(
+      this.activities.sendNotification(
         this.orderId,
         this.input.customerId,
         'ORDER_RETURNED',
@@ -336,7 +341,7 @@ class OrderSaga {
       }
       const kind = stop.terminal === 'FAILED' ? 'ORDER_FAILED' : 'ORDER_CANCELLED';
       await this.escalateOnFailure('notify', () =>
-        activities.sendNotification(this.orderId, this.input.customerId, kind, stop.failure.message),
+        this.activities.sendNotification(this.orderId, this.input.customerId, kind, stop.failure.message),
       );
       await this.order.record(stop.terminal, stop.failure.step, stop.failure.message);
     });
@@ -357,7 +362,7 @@ class OrderSaga {
   private async recordSummary(state: OrderState): Promise<void> {
     const { orderId, customerId, status, version, totalCents, createdAt, updatedAt } = state;
     try {
-      await activities.recordOrderSummary({
+      await this.activities.recordOrderSummary({
         orderId,
         customerId,
         status,

@@ -1,45 +1,16 @@
-/** The product catalogue as the API sees it: list, upsert with checked input, and demo seed data. */
+/** The product catalogue: list, look up, upsert with checked input, and demo seed data. */
 import type { MikroORM } from '@mikro-orm/core';
-import { type Product, ProductSchema } from './db/entities';
-
-export type { Product };
-
-export interface ProductInput {
-  sku: string;
-  name: string;
-  priceCents: number;
-  /** Units on the shelf, not counting what is reserved for orders. */
-  stock: number;
-  discontinued: boolean;
-  warehouse?: string;
-}
-
-export class CatalogInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CatalogInputError';
-  }
-}
+import { InputError } from '../common/outcomes';
+import type { Product, ProductInput } from '../common/product';
+import { productInputProblems } from '../common/validation';
+import { ProductSchema } from './entities';
 
 const DEFAULT_WAREHOUSE = 'eu-west';
 
+/** Refuses input that breaks the catalogue's rules, naming the first field at fault. */
 function checkInput(input: ProductInput): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(input.sku)) {
-    throw new CatalogInputError('sku', 'sku must be 1-64 letters, digits, dots, dashes or underscores');
-  }
-  if (!input.name.trim()) throw new CatalogInputError('name', 'name is empty');
-  if (!Number.isInteger(input.priceCents) || input.priceCents < 0) {
-    throw new CatalogInputError('priceCents', 'priceCents must be a whole number of cents >= 0');
-  }
-  if (!Number.isInteger(input.stock) || input.stock < 0) {
-    throw new CatalogInputError('stock', 'stock must be a whole number >= 0');
-  }
-  if (input.warehouse !== undefined && !input.warehouse.trim()) {
-    throw new CatalogInputError('warehouse', 'warehouse is empty');
-  }
+  const [problem] = productInputProblems(input);
+  if (problem) throw new InputError(problem.field.join('.'), problem.message);
 }
 
 function plain(product: Product): Product {

@@ -1,23 +1,9 @@
 /** The order list the API reads: the order_summary table the workflow keeps current, newest first. */
 import type { FilterQuery, MikroORM } from '@mikro-orm/core';
-import { ORDER_STATUSES, type OrderState, type OrderStatus } from '../common/order';
-import type { OrderSummary } from './activities/contract';
-import { type OrderSummaryRow, OrderSummarySchema } from './db/entities';
-
-export interface OrderListQuery {
-  status?: string | null;
-  customerId?: string | null;
-  first: number;
-  /** The cursor of the last row of the previous page. */
-  after?: string | null;
-}
-
-export interface OrderListPage {
-  rows: { cursor: string; summary: OrderSummary }[];
-  hasNextPage: boolean;
-}
-
-export class OrderListCursorError extends Error {}
+import { ORDER_STATUSES, type OrderState, type OrderStatus, type OrderSummary } from '../common/order';
+import type { OrderListPage, OrderListQuery } from '../common/order-list';
+import { InputError } from '../common/outcomes';
+import { type OrderSummaryRow, OrderSummarySchema } from './entities';
 
 const LISTED_POLL_MS = 20;
 
@@ -29,7 +15,7 @@ function parseCursor(cursor: string): { createdAt: Date; orderId: string } {
   const [at, ...id] = Buffer.from(cursor, 'base64url').toString().split('|');
   const createdAt = new Date(at ?? '');
   if (Number.isNaN(createdAt.getTime()) || id.length === 0)
-    throw new OrderListCursorError(`bad cursor "${cursor}"`);
+    throw new InputError('after', `bad cursor "${cursor}"`);
   return { createdAt, orderId: id.join('|') };
 }
 

@@ -115,8 +115,3 @@ export function temporalCliExecutable(strict = false) {
 export function testServerExecutable(strict = false) {
   return executableOption(TEST_SERVER, strict);
 }
-
-if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  console.log(`temporal: ${temporalCliPath()}`);
-  console.log(`temporal-test-server: ${JSON.stringify(testServerExecutable(true))}`);
-}

@@ -1,16 +1,8 @@
 /** The tables of inventory, idempotency, the simulated providers' ledgers, the outbox and the order list. */
 import { EntitySchema } from '@mikro-orm/core';
+import type { Product } from '../common/product';
 
-export interface Product {
-  sku: string;
-  name: string;
-  priceCents: number;
-  available: number;
-  reserved: number;
-  sold: number;
-  discontinued: boolean;
-  warehouse: string;
-}
+export type { Product };
 
 export type ReservationLineStatus = 'RESERVED' | 'RELEASED' | 'SOLD' | 'RESTOCKED';
 

@@ -4,7 +4,7 @@
  * back without the effect running again, whatever has changed since.
  */
 import { type EntityManager, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { IdempotencyKeySchema } from './entities';
+import { IdempotencyKeySchema } from '../../database/entities';
 
 async function storedResult<T>(em: EntityManager, key: string): Promise<{ value: T } | undefined> {
   const row = await em.findOne(IdempotencyKeySchema, { key });

@@ -10,11 +10,10 @@ export interface DatabaseOptions {
   /** `mysql://user:password@host:port/database`; unset means the SQLite file. */
   databaseUrl?: string;
   sqlitePath: string;
-  debug?: boolean;
 }
 
 export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
-  const shared = { entities: ENTITIES, allowGlobalContext: false, debug: options.debug ?? false };
+  const shared = { entities: ENTITIES, allowGlobalContext: false };
   let orm: MikroORM;
   if (options.databaseUrl) {
     if (!/^mysql:\/\//.test(options.databaseUrl)) {

@@ -1,0 +1,44 @@
+/**
+ * Every id and idempotency key derived from an order id, in one place. Keys are `<orderId>:<step>`, and a
+ * shipment's child workflow id is `<orderId>:shipment:<warehouse>`: an order id therefore never holds a colon,
+ * or one order could take another order's keys.
+ */
+export const ORDER_ID_MAX_LENGTH = 100;
+const ORDER_ID = new RegExp(`^[\\w.-]{1,${ORDER_ID_MAX_LENGTH}}$`);
+
+export function isValidOrderId(orderId: string): boolean {
+  return ORDER_ID.test(orderId);
+}
+
+/** For the API only: the workflow sandbox has no `crypto`. */
+export function newOrderId(): string {
+  return `ord_${crypto.randomUUID()}`;
+}
+
+/** The steps whose effect happens once per order, each under the key `<orderId>:<step>`. */
+export type EffectStep =
+  | 'reserve'
+  | 'release'
+  | 'commit'
+  | 'restock'
+  | 'charge'
+  | 'refund'
+  | 'cancel-shipments'
+  | 'return-shipment';
+
+export function effectKey(orderId: string, step: EffectStep): string {
+  return `${orderId}:${step}`;
+}
+
+/** The child workflow that ships one warehouse's part of the order; its booking uses the same id as key. */
+export function shipmentWorkflowId(orderId: string, warehouse: string): string {
+  return `${orderId}:shipment:${warehouse}`;
+}
+
+export function shipmentBookingKey(orderId: string, warehouse: string): string {
+  return shipmentWorkflowId(orderId, warehouse);
+}
+
+export function notificationKey(orderId: string, kind: string): string {
+  return `${orderId}:notify:${kind}`;
+}

@@ -1,0 +1,64 @@
+/**
+ * Reads of order workflows for the status feed and the API: the state by query, and the moment a workflow
+ * closes. Reads in flight are tracked so the connection can close under none.
+ */
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { getOrderQuery } from '../common/actions';
+import type { OrderState } from '../common/order';
+import type { OrderSource } from './order-watcher';
+
+/** A call to Temporal failed unexpectedly; the message names the order and the call, so a log line says it all. */
+export class OrderCallError extends Error {
+  constructor(
+    readonly orderId: string,
+    call: string,
+    cause: unknown,
+  ) {
+    super(`order ${orderId}: ${call} failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.name = 'OrderCallError';
+  }
+}
+
+export class WorkflowReads implements OrderSource {
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly client: Client) {}
+
+  read(orderId: string): Promise<OrderState | null> {
+    return this.track(
+      this.client.workflow
+        .getHandle(orderId)
+        .query(getOrderQuery)
+        .catch((error: unknown) => {
+          if (error instanceof WorkflowNotFoundError) return null;
+          throw new OrderCallError(orderId, 'query getOrder', error);
+        }),
+    );
+  }
+
+  waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void> {
+    return this.track(
+      this.client
+        .withAbortSignal(signal, () => this.client.workflow.getHandle(orderId).result())
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            if (signal.aborted || error instanceof WorkflowNotFoundError) throw error;
+          },
+        ),
+    );
+  }
+
+  /** Waits for the reads in flight (and their retries) to end, so the connection can close under none. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.inFlight.add(call);
+    void call.finally(() => this.inFlight.delete(call)).catch(() => undefined);
+    return call;
+  }
+}
