@@ -17,6 +17,19 @@ export interface Config {
   /** How long the simulated payment provider takes to answer; lets a test lose a response on purpose. */
   simulatedProviderLatencyMs: number;
   order: OrderSettings;
+  auth: AuthSettings;
+  /** Origins other than the API's own that browsers may call it from (HTTP CORS and the WebSocket Origin). */
+  corsOrigins: string[];
+}
+
+/** How callers prove who they are: an HS256 secret or an identity provider's JWKS, or off on purpose. */
+export interface AuthSettings {
+  jwtSecret: string | undefined;
+  jwksUrl: string | undefined;
+  issuer: string | undefined;
+  audience: string | undefined;
+  /** AUTH_DISABLED=true: every caller may do everything (a trusted network only). */
+  disabled: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -40,6 +53,20 @@ function duration(env: Env, name: string, fallback: string): number {
   }
 }
 
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 export function readConfig(env: Env = process.env): Config {
   return {
     port: integer(env, 'PORT', 4000),
@@ -57,5 +84,13 @@ export function readConfig(env: Env = process.env): Config {
       auditThresholdCents: integer(env, 'AUDIT_THRESHOLD_CENTS', 100_000),
       orderLimitCents: integer(env, 'ORDER_LIMIT_CENTS', 1_000_000),
     },
+    auth: {
+      jwtSecret: env.AUTH_JWT_SECRET || undefined,
+      jwksUrl: env.AUTH_JWKS_URL || undefined,
+      issuer: env.AUTH_ISSUER || undefined,
+      audience: env.AUTH_AUDIENCE || undefined,
+      disabled: flag(env, 'AUTH_DISABLED'),
+    },
+    corsOrigins: list(env, 'CORS_ORIGINS'),
   };
 }

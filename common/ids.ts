@@ -10,6 +10,9 @@ export function isValidOrderId(orderId: string): boolean {
   return ORDER_ID.test(orderId);
 }
 
+/** A customer id is the token's `sub`; it fits the order list's column and the CustomerId search attribute. */
+export const CUSTOMER_ID_MAX_LENGTH = 128;
+
 /** For the API only: the workflow sandbox has no `crypto`. */
 export function newOrderId(): string {
   return `ord_${crypto.randomUUID()}`;

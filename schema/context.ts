@@ -2,6 +2,7 @@
  * What every resolver gets, built once at start-up by the server: the services the schema needs, declared
  * here as interfaces so the schema knows the domain and nothing of Temporal or the database.
  */
+import type { Caller } from '../common/access';
 import type { ActionPayload, OrderAction } from '../common/actions';
 import type { NewOrder, OrderState, OrderStatusEvent } from '../common/order';
 import type { OrderListPage, OrderListQuery } from '../common/order-list';
@@ -28,8 +29,15 @@ export interface OrderService {
 }
 
 export interface OrderFeed {
-  /** Every status change of the order, in version order, from `sinceVersion` on (else its current state first). */
-  stream(orderId: string, sinceVersion?: number | null): AsyncIterable<OrderStatusEvent>;
+  /**
+   * Every status change of the order, in version order, from `sinceVersion` on (else its current state
+   * first). An order that `canSee` refuses at the first read ends the stream as an unknown order.
+   */
+  stream(
+    orderId: string,
+    sinceVersion: number | null | undefined,
+    canSee: (order: OrderState) => boolean,
+  ): AsyncIterable<OrderStatusEvent>;
 }
 
 export interface Catalog {
@@ -39,6 +47,8 @@ export interface Catalog {
 }
 
 export interface GraphQLContext {
+  /** Who sent the request, from its token: the access rules in `common/access.ts` decide what they may do. */
+  caller: Caller;
   orders: OrderService;
   feed: OrderFeed;
   catalog: Catalog;

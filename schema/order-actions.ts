@@ -1,7 +1,11 @@
 /** The mutations that place an order and drive it: each maps to a workflow start or an action. */
-import { inputErrors } from '../common/outcomes';
+import { placingFor } from '../common/access';
+import type { ActionPayload, OrderAction } from '../common/actions';
+import { inputErrors, type OrderOutcome } from '../common/outcomes';
 import { placeOrderProblems } from '../common/validation';
+import { actionRefusal, forbidden, refusalOf } from './access';
 import { builder } from './builder';
+import type { GraphQLContext } from './context';
 import { OrderPayloadRef } from './order';
 
 const OrderLineInput = builder.inputType('OrderLineInput', {
@@ -24,7 +28,10 @@ const AddressInput = builder.inputType('AddressInput', {
 const PlaceOrderInput = builder.inputType('PlaceOrderInput', {
   fields: (t) => ({
     orderId: t.id({ description: 'Your id for the order: placing it again returns the same order.' }),
-    customerId: t.string({ required: true }),
+    customerId: t.string({
+      description:
+        'Whose order: a customer leaves it out (their token says who they are); staff and admin name the customer they place it for.',
+    }),
     items: t.field({ type: [OrderLineInput], required: true }),
     address: t.field({ type: AddressInput, required: true }),
     flagged: t.boolean({ description: 'Send the order to a staff risk audit whatever its amount.' }),
@@ -75,23 +82,40 @@ const CancelOrderInput = builder.inputType('CancelOrderInput', {
   }),
 });
 
+/** Sends the action when the caller may take it on this order; else answers why not (FORBIDDEN, UNKNOWN_ORDER). */
+async function actIfAllowed<A extends OrderAction>(
+  ctx: GraphQLContext,
+  orderId: string | number,
+  action: A,
+  payload: ActionPayload<A>,
+  requestId: string | null | undefined,
+): Promise<OrderOutcome> {
+  const id = String(orderId);
+  return (await actionRefusal(ctx, action, id)) ?? ctx.orders.act(id, action, payload, requestId);
+}
+
 builder.mutationFields((t) => ({
   placeOrder: t.field({
     type: OrderPayloadRef,
     description: 'Starts the order; answers once it has been validated and its stock reserved (or refused).',
     args: { input: t.arg({ type: PlaceOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
+      const placing = placingFor(ctx.caller, input.customerId?.trim());
+      if (placing === 'FORBIDDEN') {
+        const message = 'a customer places orders for themselves only; leave customerId out';
+        return { order: null, userErrors: [forbidden(['input', 'customerId'], message)] };
+      }
+      if (typeof placing === 'string')
+        return { order: null, userErrors: [refusalOf(placing, 'place orders')] };
       const order = {
         ...input,
         orderId: input.orderId === null || input.orderId === undefined ? null : String(input.orderId),
+        customerId: placing.customerId ?? '',
+        flagged: input.flagged ?? false,
       };
       const problems = placeOrderProblems(order);
       if (problems.length > 0) return { order: null, userErrors: inputErrors(problems) };
-      return ctx.orders.place({
-        ...order,
-        customerId: order.customerId.trim(),
-        flagged: order.flagged ?? false,
-      });
+      return ctx.orders.place(order);
     },
   }),
   payOrder: t.field({
@@ -99,15 +123,16 @@ builder.mutationFields((t) => ({
     description: 'Pays an order awaiting payment; answers once the charge has gone through or been declined.',
     args: { input: t.arg({ type: PayOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(String(input.orderId), 'pay', { paymentMethod: input.paymentMethod }, input.requestId),
+      actIfAllowed(ctx, input.orderId, 'pay', { paymentMethod: input.paymentMethod }, input.requestId),
   }),
   auditOrder: t.field({
     type: OrderPayloadRef,
     description: 'Staff decision on an order awaiting its risk audit.',
     args: { input: t.arg({ type: AuditOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(
-        String(input.orderId),
+      actIfAllowed(
+        ctx,
+        input.orderId,
         'audit',
         { approve: input.approve, reason: input.reason ?? undefined },
         input.requestId,
@@ -118,15 +143,16 @@ builder.mutationFields((t) => ({
     description: 'The customer asks to return a completed order within the return window.',
     args: { input: t.arg({ type: RequestReturnInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(String(input.orderId), 'requestReturn', { reason: input.reason }, input.requestId),
+      actIfAllowed(ctx, input.orderId, 'requestReturn', { reason: input.reason }, input.requestId),
   }),
   approveReturn: t.field({
     type: OrderPayloadRef,
     description: 'Staff decision on a return request; approval refunds and restocks.',
     args: { input: t.arg({ type: ApproveReturnInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(
-        String(input.orderId),
+      actIfAllowed(
+        ctx,
+        input.orderId,
         'approveReturn',
         { approve: input.approve, reason: input.reason ?? undefined },
         input.requestId,
@@ -137,6 +163,6 @@ builder.mutationFields((t) => ({
     description: 'The customer cancels before paying; the stock is released.',
     args: { input: t.arg({ type: CancelOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(String(input.orderId), 'cancel', { reason: input.reason ?? undefined }, input.requestId),
+      actIfAllowed(ctx, input.orderId, 'cancel', { reason: input.reason ?? undefined }, input.requestId),
   }),
 }));

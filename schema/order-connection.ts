@@ -4,7 +4,9 @@
  * order is read from its workflow, so all of a node's fields come from one state.
  */
 import { type FieldNode, GraphQLError, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import { listingScope } from '../common/access';
 import { InputError } from '../common/outcomes';
+import { unauthenticated } from './access';
 import { builder } from './builder';
 import { OrderRef, OrderStatusEnum, type OrderView, SUMMARY_FIELDS } from './order';
 
@@ -40,6 +42,7 @@ const OrderConnectionRef = builder.objectRef<OrderConnection>('OrderConnection')
 });
 
 const MAX_PAGE = 100;
+const EMPTY_CONNECTION: OrderConnection = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
 
 builder.queryFields((t) => ({
   orders: t.field({
@@ -54,7 +57,11 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, ctx, info) => {
       const first = args.first ?? 20;
       if (first < 1 || first > MAX_PAGE) throw badArgument('first', `first must be 1 to ${MAX_PAGE}`);
-      const page = await ctx.orders.list({ ...args, first }).catch((error: unknown) => {
+      const scope = listingScope(ctx.caller, args.customerId);
+      if (scope === 'UNAUTHENTICATED') throw unauthenticated();
+      if (scope.empty) return EMPTY_CONNECTION;
+      const query = { ...args, customerId: scope.customerId, first };
+      const page = await ctx.orders.list(query).catch((error: unknown) => {
         if (error instanceof InputError) throw badArgument(error.field, error.message);
         throw error;
       });

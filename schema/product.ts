@@ -1,7 +1,9 @@
 /** Products: the catalogue with live stock, and the staff mutation that creates or edits one. */
 
+import { catalogueEditAccess } from '../common/access';
 import { InputError, inputErrors, type UserError } from '../common/outcomes';
 import type { Product } from '../common/product';
+import { refusalOf } from './access';
 import { builder } from './builder';
 import { UserErrorRef } from './user-error';
 
@@ -55,6 +57,9 @@ builder.mutationFields((t) => ({
     type: ProductPayloadRef,
     args: { input: t.arg({ type: UpsertProductInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
+      const verdict = catalogueEditAccess(ctx.caller);
+      if (verdict !== 'ALLOWED')
+        return { product: null, userErrors: [refusalOf(verdict, 'edit the catalogue')] };
       try {
         const product = await ctx.catalog.upsert({ ...input, warehouse: input.warehouse ?? undefined });
         return { product, userErrors: [] };

@@ -4,13 +4,17 @@
  * plus /healthz and whatever extra handler the caller adds (the demo page).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLError } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import type { Caller } from '../common/access';
 import { schema } from '../schema';
 import type { GraphQLContext } from '../schema/context';
+import type { Authenticate } from './authentication';
+import { corsFor, isAllowedOrigin } from './origins';
 
 export const GRAPHQL_PATH = '/graphql';
 /** graphql-ws pings this often, so a dead connection shows within seconds. */
@@ -18,8 +22,17 @@ const KEEP_ALIVE_MS = 12_000;
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
 
+/** The first handler that takes the request answers it. */
+export function firstOf(...handlers: RequestHandler[]): RequestHandler {
+  return (request, response) => handlers.some((handler) => handler(request, response));
+}
+
 export interface ApiOptions {
-  context: GraphQLContext;
+  /** The services every request's context holds; the caller is added per request from its token. */
+  services: Omit<GraphQLContext, 'caller'>;
+  authenticate: Authenticate;
+  /** Origins besides the API's own that browsers may call it from. */
+  corsOrigins: readonly string[];
   health: () => Promise<Record<string, boolean>>;
   extraHandler?: RequestHandler;
 }
@@ -37,11 +50,29 @@ interface EnvelopedRoot {
   subscribe: (args: ExecutionArgs) => Execution;
 }
 
+/** A request's caller: from graphql-ws's `connection_init` when it came that way, else from its header. */
+interface CallerContext extends YogaInitialContext {
+  caller?: Caller;
+}
+
 export function createApi(options: ApiOptions): Api {
-  const yoga = createYoga({
+  const callerOf = async (authorization: string | null | undefined): Promise<Caller> =>
+    options.authenticate(authorization).catch((error: unknown) => {
+      throw new GraphQLError((error as Error).message, {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+      });
+    });
+  const yoga = createYoga<CallerContext>({
     schema,
     graphqlEndpoint: GRAPHQL_PATH,
-    context: () => options.context,
+    context: async ({ request, caller }): Promise<GraphQLContext> => ({
+      ...options.services,
+      caller: caller ?? (await callerOf(request.headers.get('authorization'))),
+    }),
+    cors: (request) => corsFor(request.headers.get('origin'), options.corsOrigins),
+    // A browser sends form, multipart and plain-text POSTs (and GETs) cross-site without a preflight: those
+    // need a header only a script allowed by CORS can set, so another site cannot drive the API.
+    plugins: [useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] })],
     renderGraphiQL,
     graphiql: { title: 'Orderflow', subscriptionsProtocol: 'WS' },
     landingPage: false,
@@ -66,13 +97,35 @@ export function createApi(options: ApiOptions): Api {
     void yoga(request, response);
   });
 
-  const sockets = new WebSocketServer({ server, path: GRAPHQL_PATH });
-  const wsServer = useServer(
+  const sockets = new WebSocketServer({
+    server,
+    path: GRAPHQL_PATH,
+    verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) =>
+      isAllowedOrigin(origin, req.headers.host, options.corsOrigins),
+  });
+  const wsServer = useServer<Record<string, unknown> | undefined, { caller?: Caller }>(
     {
+      // A bad token closes the socket with 4403; no token is an anonymous connection.
+      onConnect: async (context) => {
+        const authorization = context.connectionParams?.authorization;
+        try {
+          context.extra.caller = await options.authenticate(
+            typeof authorization === 'string' ? authorization : null,
+          );
+          return true;
+        } catch {
+          return false;
+        }
+      },
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, _id, params) => {
-        const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, params });
+        const enveloped = yoga.getEnveloped({
+          ...context,
+          req: context.extra.request,
+          params,
+          caller: context.extra.caller,
+        });
         let document: DocumentNode;
         try {
           document = enveloped.parse(params.query);

@@ -10,18 +10,35 @@ import { openOrm } from '../database/orm';
 import { createActivities } from '../worker/activities';
 import { createOrderWorker } from '../worker/run-worker';
 import { runtimeLogger } from '../worker/runtime-logger';
+import { firstOf } from './app';
+import { DEV_TOKEN_PATH, devSecret, devTokenHandler } from './dev-tokens';
 import { startApi } from './start-api';
 import { startTemporalDevServer } from './temporal-dev-server';
 import { webDemoHandler } from './web-demo-assets';
 
+const DEV_SECRET_FILE = '.data/auth-secret';
+
 Runtime.install({ logger: runtimeLogger('WARN'), shutdownSignals: [] });
-const config = readConfig();
+const configured = readConfig();
+const { auth } = configured;
+/** With no identity provider configured, dev mode signs its own tokens with a secret kept in `.data/`. */
+const devSigning = !auth.disabled && !auth.jwksUrl;
+const config = devSigning
+  ? { ...configured, auth: { ...auth, jwtSecret: auth.jwtSecret ?? devSecret(DEV_SECRET_FILE) } }
+  : configured;
 const cleanups: (() => Promise<void>)[] = [];
 /** Set by Ctrl-C or SIGTERM; during start-up the next finished step notices it and everything stops. */
 let stopRequested = false;
 let started = false;
 
 class StopRequested extends Error {}
+
+function tokenHelp(apiUrl: string): string {
+  return `
+  a token for GraphiQL (role customer, staff or admin; sub is the customer id):
+    curl -s -X POST ${apiUrl}${DEV_TOKEN_PATH} -d '{"role":"staff","sub":"grace"}'
+  then in GraphiQL's Headers tab: { "Authorization": "Bearer <token>" }`;
+}
 
 async function stopAll(): Promise<void> {
   for (let cleanup = cleanups.pop(); cleanup; cleanup = cleanups.pop()) {
@@ -72,7 +89,13 @@ try {
   await seedDemoProducts(orm);
 
   const api = await launch(
-    () => startApi(config, orm, address, webDemoHandler()),
+    () =>
+      startApi(
+        config,
+        orm,
+        address,
+        devSigning ? firstOf(devTokenHandler(config.auth), webDemoHandler()) : webDemoHandler(),
+      ),
     (running) => running.close(),
   );
 
@@ -103,7 +126,7 @@ Orderflow is running
   demo page        ${api.url}/
   GraphQL/GraphiQL ${api.url}/graphql
   Temporal Web UI  ${temporalUi}
-  inventory        ${config.databaseUrl ? 'MySQL' : config.sqlitePath}
+  inventory        ${config.databaseUrl ? 'MySQL' : config.sqlitePath}${devSigning ? tokenHelp(api.url) : ''}
 Ctrl-C stops everything.`);
 } catch (error) {
   if (!(error instanceof StopRequested)) console.error(error);

@@ -1,10 +1,23 @@
 /** `npm run server`: the API alone, against TEMPORAL_ADDRESS and DATABASE_URL (or the SQLite file). */
 import { readConfig } from '../common/config';
 import { openOrm } from '../database/orm';
+import { checkAuthSettings } from './authentication';
 import { type RunningApi, startApi } from './start-api';
 import { webDemoHandler } from './web-demo-assets';
 
 const config = readConfig();
+try {
+  checkAuthSettings(config.auth);
+} catch (error) {
+  console.error(`The API will not start: ${(error as Error).message}`);
+  process.exit(1);
+}
+if (config.auth.disabled) {
+  console.warn(
+    '\n  !!! AUTH_DISABLED=true: authentication is OFF. Every caller may read every order, act for any\n' +
+      '  !!! customer and edit the catalogue. Run like this only on a network you trust.\n',
+  );
+}
 const temporalAddress = config.temporalAddress ?? 'localhost:7233';
 const orm = await openOrm({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
 let api: RunningApi;

@@ -6,6 +6,7 @@ import type { Config } from '../common/config';
 import type { ProductInput } from '../common/product';
 import { listProducts, upsertProduct } from '../database/catalog';
 import { createApi, type RequestHandler } from './app';
+import { createAuthenticate } from './authentication';
 import { StatusFeed } from './status-feed';
 import { TemporalOrders } from './temporal-orders';
 import { WorkflowReads } from './workflow-reads';
@@ -45,7 +46,13 @@ export async function startApi(
     ),
     database: await orm.isConnected(),
   });
-  const api = createApi({ context: { orders, feed, catalog }, health, extraHandler });
+  const api = createApi({
+    services: { orders, feed, catalog },
+    authenticate: createAuthenticate(config.auth),
+    corsOrigins: config.corsOrigins,
+    health,
+    extraHandler,
+  });
   await new Promise<void>((resolve) => api.server.listen(config.port, '0.0.0.0', resolve));
   const { port } = api.server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

@@ -47,7 +47,11 @@ export class StatusFeed {
    * version first. Ends when the order can no longer change (final status or closed workflow), or at
    * once when the subscriber leaves, however long the order has been idle.
    */
-  stream(orderId: string, sinceVersion?: number | null): Repeater<OrderStatusEvent> {
+  stream(
+    orderId: string,
+    sinceVersion?: number | null,
+    canSee: (order: OrderState) => boolean = () => true,
+  ): Repeater<OrderStatusEvent> {
     return new Repeater<OrderStatusEvent>(async (push, stop) => {
       const watcher = this.acquire(orderId);
       const updates = this.pubsub.subscribe('order:status', orderId);
@@ -67,7 +71,7 @@ export class StatusFeed {
         let state = await watcher.current().catch((error: unknown) => {
           throw unreadableOrder(orderId, error);
         });
-        if (!state) throw unknownOrder(orderId);
+        if (!state || !canSee(state)) throw unknownOrder(orderId);
         let sent = sinceVersion ?? state.version - 1;
         while (!stopped) {
           for (const entry of state.timeline) {

@@ -10,6 +10,7 @@ import {
   nodeState,
   placeFromPage,
   screenshot,
+  signInAs,
   startBrowserStack,
   stillTheSamePage,
   waitForStatus,
@@ -34,10 +35,14 @@ describe('the demo page', () => {
   it('holds a flagged order for staff, and a cancellation after the approval releases its stock', async () => {
     const page = await orderPage({ flagged: true, waitsIn: 'AWAITING_AUDIT' });
     expect(await nodeState(page, 'audit')).toBe('active');
+    expect(await page.getByRole('button', { name: 'Staff: approve audit' }).count()).toBe(0);
+    await signInAs(page, 'staff', 'grace');
     await page.getByRole('button', { name: 'Staff: approve audit' }).click();
     await waitForStatus(page, 'AWAITING_PAYMENT');
     expect(await nodeState(page, 'audit')).toBe('done');
+    expect(await page.getByRole('button', { name: 'Pay (tok_visa)' }).count()).toBe(0);
 
+    await signInAs(page, 'customer', 'ada');
     await page.getByRole('button', { name: 'Cancel order' }).click();
     await waitForStatus(page, 'CANCELLED');
     expect(await nodeState(page, 'payment')).toBe('failed');
@@ -69,6 +74,7 @@ describe('the demo page', () => {
     await page.getByRole('button', { name: 'Request a return' }).click();
     await waitForStatus(page, 'RETURN_REQUESTED');
     expect(await nodeState(page, 'return')).toBe('active');
+    await signInAs(page, 'staff', 'grace');
     await page.getByRole('button', { name: 'Staff: approve return' }).click();
     await waitForStatus(page, 'RETURNED');
     expect(await nodeState(page, 'return')).toBe('done');
@@ -76,6 +82,25 @@ describe('the demo page', () => {
     expect(await page.locator('#actions button').count()).toBe(0);
     expect(await stillTheSamePage(page)).toBe(true);
     await screenshot(page, 'demo-returned.png');
+    await page.close();
+  });
+
+  it("signs in as another customer, who sees none of ada's orders, and as staff, who sees them all", async () => {
+    const page = await orderPage();
+    const orderId = (await page.locator('#order-id').textContent()) ?? '';
+    const listed = () => page.locator('#recent .recent-id').allTextContents();
+    await expect.poll(listed).toContain(orderId);
+
+    await signInAs(page, 'customer', 'bob');
+    await expect.poll(listed).not.toContain(orderId);
+    await page.goto(`${system.stack.api.url}/?order=${orderId}`);
+    await expect
+      .poll(() => page.locator('#order-message').textContent())
+      .toContain(`There is no order ${orderId}`);
+
+    await signInAs(page, 'staff', 'grace');
+    await expect.poll(listed).toContain(orderId);
+    expect(await page.locator('#session').textContent()).toContain('decides audits and returns');
     await page.close();
   });
 });

@@ -39,7 +39,9 @@ export async function startBrowserStack(taskQueue: string): Promise<BrowserStack
     headless: true,
     args: CHROMIUM_FLAGS,
   });
-  const stack = await startStack(taskQueue, { RETURN_WINDOW: '10m' }).catch(async (error: unknown) => {
+  // Authentication on, as `npm run dev` runs it: the page signs in through the dev token endpoint.
+  const settings = { RETURN_WINDOW: '10m', AUTH_JWT_SECRET: 'browser-suite-secret-0123456789abcdef' };
+  const stack = await startStack(taskQueue, settings).catch(async (error: unknown) => {
     await browser.close();
     throw error;
   });
@@ -76,6 +78,7 @@ export async function placeFromPage(
   choice: OrderChoice = {},
 ): Promise<void> {
   await page.goto(url);
+  await expect.poll(() => page.locator('#session').textContent()).toContain('signed in as');
   await page.locator(`#products input[name="${shelf.mug}"]`).fill('2');
   await page.locator(`#products input[name="${shelf.lamp}"]`).fill('1');
   if (choice.postalCode) await page.locator('select[name="postalCode"]').selectOption(choice.postalCode);
@@ -85,6 +88,14 @@ export async function placeFromPage(
   });
   await page.getByRole('button', { name: 'Place order' }).click();
   await waitForStatus(page, choice.waitsIn ?? 'AWAITING_PAYMENT');
+}
+
+/** Signs the page in as `role` named `sub` with the box in its header, as a person would. */
+export async function signInAs(page: Page, role: 'customer' | 'staff' | 'admin', sub: string): Promise<void> {
+  await page.getByLabel('Act as').selectOption(role);
+  await page.getByLabel('named').fill(sub);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect.poll(() => page.locator('#session').textContent()).toContain(`signed in as ${role} ${sub}`);
 }
 
 export const waitForStatus = (page: Page, status: string) =>

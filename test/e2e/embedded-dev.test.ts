@@ -45,17 +45,27 @@ describe('the embedded default (npm run dev)', () => {
     const url = /GraphQL\/GraphiQL (http:\/\/localhost:\d+)\/graphql/.exec(dev.output())?.[1] ?? '';
     expect(dev.output()).toContain(join(directory, 'orderflow.sqlite'));
 
+    expect(dev.output()).toContain('/dev/token');
+    const signIn = await fetch(`${url}/dev/token`, {
+      method: 'POST',
+      body: '{"role":"customer","sub":"newcomer"}',
+    });
+    const { token } = (await signIn.json()) as { token: string };
     const placed = await post<{ placeOrder: { order: { id: string; status: string } } }>(
       url,
-      `mutation { placeOrder(input: { customerId: "newcomer", items: [{ sku: "MUG-BLUE", quantity: 1 }],
+      `mutation { placeOrder(input: { items: [{ sku: "MUG-BLUE", quantity: 1 }],
         address: { name: "N", line1: "1 Road", city: "Lyon", postalCode: "69001", country: "FR" } }) { order { id status } } }`,
+      {},
+      token,
     );
     const order = placed.body.data?.placeOrder.order;
     expect(order?.status).toBe('AWAITING_PAYMENT');
-    const stream = collectOverWebSocket(url, { id: order?.id, since: 0 });
+    const stream = collectOverWebSocket(url, { id: order?.id, since: 0 }, undefined, token);
     await post(
       url,
       `mutation { payOrder(input: { orderId: "${order?.id}", paymentMethod: "tok_visa" }) { order { id } } }`,
+      {},
+      token,
     );
     const events = await stream.done;
     expect(events.map((event) => event.status)).toContain('COMPLETED');

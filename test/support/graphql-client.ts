@@ -8,14 +8,20 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   text: string;
 }
 
+/** The Authorization header of a bearer token, or none. */
+export function bearer(token: string | undefined): Record<string, string> {
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
 export async function post<T = Record<string, unknown>>(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  token?: string,
 ): Promise<GraphQLResponse<T>> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...bearer(token) },
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
@@ -39,11 +45,13 @@ export function collectOverWebSocket(
   url: string,
   variables: Record<string, unknown>,
   onEvent: (event: StatusEvent) => void = () => undefined,
+  token?: string,
 ): { done: Promise<StatusEvent[]>; close(): void } {
   const client = createClient({
     url: `${url.replace('http', 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     lazy: true,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
   });
   const events: StatusEvent[] = [];
   let unsubscribe: () => void = () => undefined;
@@ -76,16 +84,32 @@ export function collectOverWebSocket(
 export async function collectOverSse(
   url: string,
   variables: Record<string, unknown>,
+  token?: string,
 ): Promise<StatusEvent[]> {
+  return (await sseMessages(url, variables, token)).flatMap((message) =>
+    message.data ? [message.data.orderStatus] : [],
+  );
+}
+
+export interface SseMessage {
+  data?: { orderStatus: StatusEvent };
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** Every message of one order-status subscription over SSE, errors included, until the stream ends. */
+export async function sseMessages(
+  url: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<SseMessage[]> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...bearer(token) },
     body: JSON.stringify({ query: ORDER_STATUS_SUBSCRIPTION, variables }),
   });
   const text = await response.text();
   return text
     .split('\n')
     .filter((line) => line.startsWith('data: ') && line.length > 'data: '.length)
-    .map((line) => JSON.parse(line.slice('data: '.length)) as { data?: { orderStatus: StatusEvent } })
-    .flatMap((message) => (message.data ? [message.data.orderStatus] : []));
+    .map((line) => JSON.parse(line.slice('data: '.length)) as SseMessage);
 }

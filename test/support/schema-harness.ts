@@ -4,6 +4,7 @@
  */
 import type { MikroORM } from '@mikro-orm/core';
 import { type ExecutionResult, graphql } from 'graphql';
+import { type Caller, SYSTEM } from '../../common/access';
 import { listProducts, upsertProduct } from '../../database/catalog';
 import { listOrders } from '../../database/order-list';
 import { openOrm } from '../../database/orm';
@@ -24,7 +25,10 @@ function refuse(method: string): never {
   throw new Error(`this test expects no ${method}`);
 }
 
-export async function schemaHarness(orders: Partial<OrderService> = {}): Promise<SchemaHarness> {
+export async function schemaHarness(
+  orders: Partial<OrderService> = {},
+  caller: Caller = SYSTEM,
+): Promise<SchemaHarness> {
   const orm = await openOrm({ sqlitePath: ':memory:' });
   const calls: string[] = [];
   const service: OrderService = {
@@ -43,6 +47,7 @@ export async function schemaHarness(orders: Partial<OrderService> = {}): Promise
     },
   };
   const context: GraphQLContext = {
+    caller,
     orders: service,
     feed: new StatusFeed(new FakeOrders()),
     catalog: { list: () => listProducts(orm), upsert: (input) => upsertProduct(orm, input) },

@@ -1,6 +1,8 @@
 /** The whole system in the test process: Temporal dev server, MariaDB database, worker and API. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readConfig } from '../../common/config';
+import { firstOf } from '../../server/app';
+import { devTokenHandler } from '../../server/dev-tokens';
 import { type RunningApi, startApi } from '../../server/start-api';
 import { webDemoHandler } from '../../server/web-demo-assets';
 import { createActivities } from '../../worker/activities';
@@ -29,9 +31,16 @@ export async function startStack(
     DATABASE_URL: db.databaseUrl,
     TASK_QUEUE: taskQueue,
     RETURN_WINDOW: '2s',
+    // Suites about other behaviour run with authentication off; the access suites pass AUTH_JWT_SECRET.
+    AUTH_DISABLED: settings.AUTH_JWT_SECRET ? 'false' : 'true',
     ...settings,
   };
-  const api = await startApi(readConfig({ ...processEnv, PORT: '0' }), db.orm, env.address, webDemoHandler());
+  const config = readConfig({ ...processEnv, PORT: '0' });
+  // With a secret the stack signs tokens at /dev/token, as `npm run dev` does, for the demo page to sign in.
+  const handler = config.auth.jwtSecret
+    ? firstOf(devTokenHandler(config.auth), webDemoHandler())
+    : webDemoHandler();
+  const api = await startApi(config, db.orm, env.address, handler);
   const worker: OrderWorker | undefined = workerApart
     ? undefined
     : await startWorker(env, taskQueue, createActivities({ orm: db.orm }), (orderId) =>

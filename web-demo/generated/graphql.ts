@@ -68,7 +68,8 @@ export type PayOrderInput = {
 
 export type PlaceOrderInput = {
   address: AddressInput;
-  customerId: string;
+  /** Whose order: a customer leaves it out (their token says who they are); staff and admin name the customer they place it for. */
+  customerId?: string | null | undefined;
   /** Send the order to a staff risk audit whatever its amount. */
   flagged?: boolean | null | undefined;
   items: Array<OrderLineInput>;

@@ -7,10 +7,22 @@ interface GraphQLBody<R> {
   errors?: { message: string }[];
 }
 
+let token: string | null = null;
+
+/** Sends `Bearer <token>` from now on, and reconnects the socket so its subscriptions run as the new caller. */
+export function useToken(next: string): void {
+  token = next;
+  openSocket?.close(4000, 'signed in again');
+}
+
 export async function request<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
   const response = await fetch('/graphql', {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
   const body = (await response.json().catch(() => ({}))) as GraphQLBody<R>;
@@ -51,6 +63,8 @@ const socket = createClient({
   retryAttempts: Number.POSITIVE_INFINITY,
   shouldRetry: () => true,
   keepAlive: PING_EVERY_MS,
+  // Read at every (re)connect, so a reconnect sends the token of whoever is signed in now.
+  connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
   on: {
     connecting: (isRetry) => announce(isRetry ? 'reconnecting' : 'connecting'),
     connected: (opened) => {

@@ -1,15 +1,17 @@
 /** The demo page: products, an order form, recent orders, and one order followed live. */
 import type { OrderViewFragment } from '../generated/graphql';
-import { type ConnectionState, onConnectionChange, request, subscribe } from './client';
+import { type ConnectionState, onConnectionChange, request, subscribe, useToken } from './client';
 import { $, el, errorText, money, say } from './dom';
 import { ORDER, ORDER_STATUS, PLACE_ORDER, RECENT_ORDERS } from './operations';
 import { type Action, actionsFor, type Payload } from './order-actions';
 import { renderOrder } from './order-view';
 import { chosenItems, loadProducts, pollStock } from './products';
+import { ROLE_NOTES, type Role, type Session, savedSession, signIn } from './session';
 
 type Order = OrderViewFragment;
 
 let current: Order | null = null;
+let session: Session | null = null;
 let stopFollowing: () => void = () => undefined;
 
 /** Shows a snapshot unless it is older than the one on screen (events and mutation answers can cross). */
@@ -33,7 +35,7 @@ function clearNews(): void {
 
 function renderActions(order: Order): void {
   $('#actions').replaceChildren(
-    ...actionsFor(order).map((action) => {
+    ...actionsFor(order, session?.role ?? 'customer').map((action) => {
       const button = el('button', { className: action.tone ?? '', text: action.label });
       button.type = 'button';
       button.addEventListener('click', () => void perform(action));
@@ -98,6 +100,7 @@ async function open(orderId: string): Promise<void> {
 }
 
 async function loadRecent(): Promise<void> {
+  if (!session) return;
   const { orders } = await request(RECENT_ORDERS, {});
   $('#recent').replaceChildren(
     ...orders.nodes.map((order) => {
@@ -127,7 +130,7 @@ async function placeOrder(form: HTMLFormElement): Promise<void> {
   try {
     const { placeOrder } = await request(PLACE_ORDER, {
       input: {
-        customerId: text('customerId'),
+        customerId: session?.role === 'customer' ? null : text('customerId'),
         items,
         flagged: fields.get('flagged') === 'on',
         address: {
@@ -160,13 +163,42 @@ onConnectionChange((state) => {
   badge.dataset.state = state;
 });
 
+/** From now on the page acts as `next`: requests, the live socket, the actions offered, the orders listed. */
+function actAs(next: Session): void {
+  session = next;
+  useToken(next.token);
+  $('#session').textContent = `signed in as ${next.role} ${next.sub}: ${ROLE_NOTES[next.role]}`;
+  $('#customer-field').hidden = next.role === 'customer';
+  $<HTMLSelectElement>('#sign-in select').value = next.role;
+  $<HTMLInputElement>('#sign-in input').value = next.sub;
+  if (current) renderActions(current);
+  void loadRecent();
+}
+
+async function signInAs(role: Role, sub: string): Promise<void> {
+  try {
+    actAs(await signIn(role, sub));
+  } catch (error) {
+    $('#session').textContent = `Could not sign in: ${errorText(error)}`;
+  }
+}
+
+$('#sign-in').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const fields = new FormData(event.target as HTMLFormElement);
+  void signInAs(fields.get('role') as Role, String(fields.get('sub') ?? '').trim());
+});
+
 $('#order-form').addEventListener('submit', (event) => {
   event.preventDefault();
   void placeOrder(event.target as HTMLFormElement);
 });
 
 const shown = new URLSearchParams(location.search).get('order');
-Promise.all([loadProducts(), loadRecent()]).then(
+const saved = savedSession();
+// A first visit signs in as the customer ada, so the page works at once; the box above switches role.
+const signedIn = saved ? Promise.resolve(actAs(saved)) : signInAs('customer', 'ada');
+Promise.all([loadProducts(), signedIn]).then(
   () => (shown ? open(shown) : undefined),
   (error: unknown) => say('#form-message', `Could not reach the API: ${errorText(error)}`, 'error'),
 );

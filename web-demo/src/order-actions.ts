@@ -2,6 +2,7 @@
 import type { OrderStatus, OrderViewFragment } from '../generated/graphql';
 import { request, requestId } from './client';
 import { APPROVE_RETURN, AUDIT_ORDER, CANCEL_ORDER, PAY_ORDER, REQUEST_RETURN } from './operations';
+import type { Role } from './session';
 
 export interface Payload {
   order: OrderViewFragment | null;
@@ -18,7 +19,8 @@ export interface Action {
 
 const CANCELLABLE: readonly OrderStatus[] = ['VALIDATING', 'AWAITING_AUDIT', 'RESERVING', 'AWAITING_PAYMENT'];
 
-export function actionsFor({ id: orderId, status }: OrderViewFragment): Action[] {
+/** The actions `role` may take on the order in its status: what the API's access rules allow, no more. */
+export function actionsFor({ id: orderId, status }: OrderViewFragment, role: Role): Action[] {
   const input = () => ({ orderId, requestId: requestId() });
   const pay = (paymentMethod: string, label: string, done: string, tone?: 'primary'): Action => ({
     label,
@@ -64,16 +66,17 @@ export function actionsFor({ id: orderId, status }: OrderViewFragment): Action[]
   };
 
   const actions: Action[] = [];
-  if (status === 'AWAITING_PAYMENT') {
+  const staff = role !== 'customer';
+  if (status === 'AWAITING_PAYMENT' && !staff) {
     actions.push(
       pay('tok_visa', 'Pay (tok_visa)', 'Payment accepted.', 'primary'),
       pay('tok_chargeDeclined', 'Pay with a declined card', 'Payment sent.'),
       pay('tok_flaky', 'Pay with a flaky card', 'Payment accepted after retries.'),
     );
   }
-  if (status === 'AWAITING_AUDIT') actions.push(audit(true), audit(false));
+  if (status === 'AWAITING_AUDIT' && staff) actions.push(audit(true), audit(false));
   if (CANCELLABLE.includes(status)) actions.push(cancel);
   if (status === 'COMPLETED') actions.push(requestReturn);
-  if (status === 'RETURN_REQUESTED') actions.push(decideReturn(true), decideReturn(false));
+  if (status === 'RETURN_REQUESTED' && staff) actions.push(decideReturn(true), decideReturn(false));
   return actions;
 }

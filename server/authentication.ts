@@ -1,0 +1,64 @@
+/**
+ * Who a request comes from: a JWT bearer token verified with jose, against an HS256 secret or an identity
+ * provider's JWKS, issuer and audience checked when set. `sub` is the customer id, `role` the caller's role.
+ */
+import { createRemoteJWKSet, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
+import { ANONYMOUS, type Caller, ROLES, type Role, SYSTEM } from '../common/access';
+import type { AuthSettings } from '../common/config';
+import { CUSTOMER_ID_MAX_LENGTH } from '../common/ids';
+
+/** The token is there but not good: forged, expired, for another audience, or malformed. */
+export class AuthenticationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthenticationError';
+  }
+}
+
+/** The caller of a request from its Authorization header (or graphql-ws `connectionParams.authorization`). */
+export type Authenticate = (authorization: string | null | undefined) => Promise<Caller>;
+
+/** `npm run server` must not run open by accident: it needs a way to verify tokens, or AUTH_DISABLED=true. */
+export function checkAuthSettings(settings: AuthSettings): void {
+  if (settings.disabled || settings.jwtSecret || settings.jwksUrl) return;
+  throw new Error(
+    'authentication is not configured: set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL (your identity ' +
+      "provider's keys), or AUTH_DISABLED=true to let every caller do everything",
+  );
+}
+
+function roleOf(claim: unknown): Role {
+  if (claim === undefined) return 'customer';
+  if (ROLES.includes(claim as Role)) return claim as Role;
+  throw new AuthenticationError(`unknown role "${String(claim).slice(0, 40)}"`);
+}
+
+function callerOf(payload: JWTPayload): Caller {
+  const subject = payload.sub;
+  if (!subject || subject.length > CUSTOMER_ID_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(subject)) {
+    throw new AuthenticationError(`the token's sub must be 1-${CUSTOMER_ID_MAX_LENGTH} printable characters`);
+  }
+  return { kind: 'user', subject, role: roleOf(payload.role) };
+}
+
+export function createAuthenticate(settings: AuthSettings): Authenticate {
+  if (settings.disabled) return async () => SYSTEM;
+  checkAuthSettings(settings);
+  const key = settings.jwksUrl
+    ? createRemoteJWKSet(new URL(settings.jwksUrl))
+    : new TextEncoder().encode(settings.jwtSecret);
+  const options: JWTVerifyOptions = {
+    issuer: settings.issuer,
+    audience: settings.audience,
+    algorithms: settings.jwksUrl ? undefined : ['HS256'],
+  };
+  return async (authorization) => {
+    if (!authorization) return ANONYMOUS;
+    const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
+    if (!token) throw new AuthenticationError('the Authorization header must be "Bearer <token>"');
+    const verified = await jwtVerify(token, key, options).catch((error: unknown) => {
+      throw new AuthenticationError(`invalid token: ${(error as Error).message}`);
+    });
+    return callerOf(verified.payload);
+  };
+}

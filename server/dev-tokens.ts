@@ -1,0 +1,74 @@
+/**
+ * Dev mode only (`npm run dev`): the HS256 secret kept in `.data/` so tokens survive a restart, and
+ * `POST /dev/token` that signs a token for any role, so the demo page and GraphiQL users can sign in
+ * without an identity provider. Never mounted by `npm run server`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SignJWT } from 'jose';
+import { ROLES, type Role } from '../common/access';
+import type { AuthSettings } from '../common/config';
+import { CUSTOMER_ID_MAX_LENGTH } from '../common/ids';
+import type { RequestHandler } from './app';
+
+export const DEV_TOKEN_PATH = '/dev/token';
+const TOKEN_LIFETIME = '12h';
+
+/** The secret in `file`, made once with 32 random bytes. */
+export function devSecret(file: string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export function signDevToken(settings: AuthSettings, role: Role, subject: string): Promise<string> {
+  const jwt = new SignJWT({ role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime(TOKEN_LIFETIME);
+  if (settings.issuer) jwt.setIssuer(settings.issuer);
+  if (settings.audience) jwt.setAudience(settings.audience);
+  return jwt.sign(new TextEncoder().encode(settings.jwtSecret));
+}
+
+async function readJson(request: Parameters<RequestHandler>[0]): Promise<Record<string, unknown>> {
+  let body = '';
+  for await (const chunk of request) {
+    body += String(chunk);
+    if (body.length > 1_000) throw new Error('body too large');
+  }
+  const parsed: unknown = JSON.parse(body || '{}');
+  if (typeof parsed !== 'object' || parsed === null) throw new Error('body must be a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+/** `POST /dev/token` with `{ "role": "staff", "sub": "ada" }` answers `{ "token": "..." }`. */
+export function devTokenHandler(settings: AuthSettings): RequestHandler {
+  return (request, response) => {
+    if (request.url !== DEV_TOKEN_PATH || request.method !== 'POST') return false;
+    const answer = (status: number, body: object) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    void readJson(request)
+      .then(async (body) => {
+        const role = (body.role ?? 'customer') as Role;
+        const subject = String(body.sub ?? (role === 'customer' ? 'ada' : role));
+        if (!ROLES.includes(role)) return answer(400, { error: `role must be one of ${ROLES.join(', ')}` });
+        if (
+          subject.length === 0 ||
+          subject.length > CUSTOMER_ID_MAX_LENGTH ||
+          !/^[\x21-\x7e]+$/.test(subject)
+        ) {
+          return answer(400, { error: `sub must be 1-${CUSTOMER_ID_MAX_LENGTH} printable characters` });
+        }
+        answer(200, { token: await signDevToken(settings, role, subject), role, sub: subject });
+      })
+      .catch((error: unknown) => answer(400, { error: (error as Error).message }));
+    return true;
+  };
+}
