@@ -9,7 +9,7 @@ const config: CodegenConfig = {
     'web-demo/generated/': {
       preset: 'client',
       config: { documentMode: 'string', useTypeImports: true, enumsAsTypes: true },
-      presetConfig: { fragmentMasking: false },
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
     },
   },
 };

@@ -20,6 +20,8 @@ export interface Config {
   auth: AuthSettings;
   /** Origins other than the API's own that browsers may call it from (HTTP CORS and the WebSocket Origin). */
   corsOrigins: string[];
+  /** Only the persisted documents of `web-demo/generated/persisted-documents.json` may run. */
+  persistedOnly: boolean;
 }
 
 /** How callers prove who they are: an HS256 secret or an identity provider's JWKS, or off on purpose. */
@@ -92,5 +94,6 @@ export function readConfig(env: Env = process.env): Config {
       disabled: flag(env, 'AUTH_DISABLED'),
     },
     corsOrigins: list(env, 'CORS_ORIGINS'),
+    persistedOnly: flag(env, 'PERSISTED_ONLY'),
   };
 }

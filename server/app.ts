@@ -15,6 +15,7 @@ import { schema } from '../schema';
 import type { GraphQLContext } from '../schema/context';
 import type { Authenticate } from './authentication';
 import { corsFor, isAllowedOrigin } from './origins';
+import type { PersistedDocuments } from './persisted-documents';
 
 export const GRAPHQL_PATH = '/graphql';
 /** graphql-ws pings this often, so a dead connection shows within seconds. */
@@ -33,6 +34,7 @@ export interface ApiOptions {
   authenticate: Authenticate;
   /** Origins besides the API's own that browsers may call it from. */
   corsOrigins: readonly string[];
+  persistedDocuments: PersistedDocuments;
   health: () => Promise<Record<string, boolean>>;
   extraHandler?: RequestHandler;
 }
@@ -72,7 +74,10 @@ export function createApi(options: ApiOptions): Api {
     cors: (request) => corsFor(request.headers.get('origin'), options.corsOrigins),
     // A browser sends form, multipart and plain-text POSTs (and GETs) cross-site without a preflight: those
     // need a header only a script allowed by CORS can set, so another site cannot drive the API.
-    plugins: [useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] })],
+    plugins: [
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
+      options.persistedDocuments.plugin(),
+    ],
     renderGraphiQL,
     graphiql: { title: 'Orderflow', subscriptionsProtocol: 'WS' },
     landingPage: false,
@@ -126,9 +131,11 @@ export function createApi(options: ApiOptions): Api {
           params,
           caller: context.extra.caller,
         });
+        const query = options.persistedDocuments.queryOf(params);
+        if (query instanceof GraphQLError) return [query];
         let document: DocumentNode;
         try {
-          document = enveloped.parse(params.query);
+          document = enveloped.parse(query);
         } catch (error) {
           // A syntax error is the client's: answer it as one, rather than close the socket as a server fault.
           if (error instanceof GraphQLError) return [error];

@@ -7,6 +7,7 @@ import type { ProductInput } from '../common/product';
 import { listProducts, upsertProduct } from '../database/catalog';
 import { createApi, type RequestHandler } from './app';
 import { createAuthenticate } from './authentication';
+import { PersistedDocuments } from './persisted-documents';
 import { StatusFeed } from './status-feed';
 import { TemporalOrders } from './temporal-orders';
 import { WorkflowReads } from './workflow-reads';
@@ -50,6 +51,7 @@ export async function startApi(
     services: { orders, feed, catalog },
     authenticate: createAuthenticate(config.auth),
     corsOrigins: config.corsOrigins,
+    persistedDocuments: new PersistedDocuments(config.persistedOnly),
     health,
     extraHandler,
   });

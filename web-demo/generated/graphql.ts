@@ -220,7 +220,7 @@ export const ProductsDocument = new TypedDocumentString(`
     warehouse
   }
 }
-    `) as unknown as TypedDocumentString<ProductsQuery, ProductsQueryVariables>;
+    `, {"hash":"sha256:33d916ccaa5f78ada4891a90791f7e883fac0ab3082ca4a0f1a691d2e4db88a9"}) as unknown as TypedDocumentString<ProductsQuery, ProductsQueryVariables>;
 export const RecentOrdersDocument = new TypedDocumentString(`
     query RecentOrders {
   orders(first: 10) {
@@ -233,7 +233,7 @@ export const RecentOrdersDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<RecentOrdersQuery, RecentOrdersQueryVariables>;
+    `, {"hash":"sha256:caa1ac986d4390f8d6e60ff6a1ace3d4723293f3c755536482c4889916100eb1"}) as unknown as TypedDocumentString<RecentOrdersQuery, RecentOrdersQueryVariables>;
 export const OrderDocument = new TypedDocumentString(`
     query Order($id: ID!) {
   order(id: $id) {
@@ -274,7 +274,7 @@ export const OrderDocument = new TypedDocumentString(`
     status
   }
   escalations
-}`) as unknown as TypedDocumentString<OrderQuery, OrderQueryVariables>;
+}`, {"hash":"sha256:87551e28d93350bb5c4e1862d43bc4c19f21cb5fefc894b4dbbb986ce0b0db64"}) as unknown as TypedDocumentString<OrderQuery, OrderQueryVariables>;
 export const PlaceOrderDocument = new TypedDocumentString(`
     mutation PlaceOrder($input: PlaceOrderInput!) {
   placeOrder(input: $input) {
@@ -322,7 +322,7 @@ export const PlaceOrderDocument = new TypedDocumentString(`
     status
   }
   escalations
-}`) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
+}`, {"hash":"sha256:8213d0c439d98afe2165f5235552298e6d1d02993d07769a35f1e4074d203741"}) as unknown as TypedDocumentString<PlaceOrderMutation, PlaceOrderMutationVariables>;
 export const PayOrderDocument = new TypedDocumentString(`
     mutation PayOrder($input: PayOrderInput!) {
   payOrder(input: $input) {
@@ -370,7 +370,7 @@ export const PayOrderDocument = new TypedDocumentString(`
     status
   }
   escalations
-}`) as unknown as TypedDocumentString<PayOrderMutation, PayOrderMutationVariables>;
+}`, {"hash":"sha256:da3b5720b310846287724d3967b3d8987e5f4d9f94025bb4371710cfa5fa99be"}) as unknown as TypedDocumentString<PayOrderMutation, PayOrderMutationVariables>;
 export const AuditOrderDocument = new TypedDocumentString(`
     mutation AuditOrder($input: AuditOrderInput!) {
   auditOrder(input: $input) {
@@ -418,7 +418,7 @@ export const AuditOrderDocument = new TypedDocumentString(`
     status
   }
   escalations
-}`) as unknown as TypedDocumentString<AuditOrderMutation, AuditOrderMutationVariables>;
+}`, {"hash":"sha256:57c68e747052be110dcd0817bd688c19f470197af26493aa965e3775c08c585d"}) as unknown as TypedDocumentString<AuditOrderMutation, AuditOrderMutationVariables>;
 export const CancelOrderDocument = new TypedDocumentString(`
     mutation CancelOrder($input: CancelOrderInput!) {
   cancelOrder(input: $input) {
@@ -466,7 +466,7 @@ export const CancelOrderDocument = new TypedDocumentString(`
     status
   }
   escalations
-}`) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
+}`, {"hash":"sha256:77b41f7498d0c197e483d546aaa86c27803f44155c0d06ce854d1f9c76d67877"}) as unknown as TypedDocumentString<CancelOrderMutation, CancelOrderMutationVariables>;
 export const RequestReturnDocument = new TypedDocumentString(`
     mutation RequestReturn($input: RequestReturnInput!) {
   requestReturn(input: $input) {
@@ -514,7 +514,7 @@ export const RequestReturnDocument = new TypedDocumentString(`
     status
   }
   escalations
-}`) as unknown as TypedDocumentString<RequestReturnMutation, RequestReturnMutationVariables>;
+}`, {"hash":"sha256:c891e96f37296de6c18f34191883ba5d2ecfd2b5cd615365a2751295508c2d30"}) as unknown as TypedDocumentString<RequestReturnMutation, RequestReturnMutationVariables>;
 export const ApproveReturnDocument = new TypedDocumentString(`
     mutation ApproveReturn($input: ApproveReturnInput!) {
   approveReturn(input: $input) {
@@ -562,7 +562,7 @@ export const ApproveReturnDocument = new TypedDocumentString(`
     status
   }
   escalations
-}`) as unknown as TypedDocumentString<ApproveReturnMutation, ApproveReturnMutationVariables>;
+}`, {"hash":"sha256:f66ba2965990343c335430eaf3d7e8af2450b79546dc69c3911781fadb1d5269"}) as unknown as TypedDocumentString<ApproveReturnMutation, ApproveReturnMutationVariables>;
 export const OrderStatusDocument = new TypedDocumentString(`
     subscription OrderStatus($id: ID!, $sinceVersion: Int) {
   orderStatus(id: $id, sinceVersion: $sinceVersion) {
@@ -606,4 +606,4 @@ export const OrderStatusDocument = new TypedDocumentString(`
     status
   }
   escalations
-}`) as unknown as TypedDocumentString<OrderStatusSubscription, OrderStatusSubscriptionVariables>;
+}`, {"hash":"sha256:8909dc3afe9fef08c987108b4c070ef7ef0f6195f3b09f882fa22559aeb9c8c9"}) as unknown as TypedDocumentString<OrderStatusSubscription, OrderStatusSubscriptionVariables>;

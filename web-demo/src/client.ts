@@ -23,12 +23,21 @@ export async function request<R, V>(document: TypedDocumentString<R, V>, variabl
       accept: 'application/json',
       ...(token ? { authorization: `Bearer ${token}` } : {}),
     },
-    body: JSON.stringify({ query: document.toString(), variables }),
+    body: JSON.stringify({ ...operation(document), variables }),
   });
   const body = (await response.json().catch(() => ({}))) as GraphQLBody<R>;
   if (body.errors?.length) throw new Error(body.errors.map((error) => error.message).join('; '));
   if (!body.data) throw new Error(`the server answered HTTP ${response.status} without data`);
   return body.data;
+}
+
+/**
+ * A generated document goes by its persisted id (the server knows the text; with PERSISTED_ONLY it runs
+ * nothing else). graphql-ws requires a `query` string, so it is sent empty beside the id.
+ */
+function operation<R, V>(document: TypedDocumentString<R, V>): { query: string; documentId?: string } {
+  const id = document.__meta__?.hash;
+  return typeof id === 'string' ? { query: '', documentId: id } : { query: document.toString() };
 }
 
 /** A fresh id per user action, sent as `requestId` so a retried mutation is not applied twice. */
@@ -102,7 +111,7 @@ export function subscribe<R, V extends Record<string, unknown>>(
   subscriber: Subscriber<R>,
   resume: (data: R, variables: V) => V = (_data, same) => same,
 ): () => void {
-  const payload = { query: document.toString(), variables };
+  const payload = { ...operation(document), variables };
   return socket.subscribe<R>(payload, {
     next: (message) => {
       if (message.errors?.length) {
