@@ -1,7 +1,9 @@
 /** The mutations that place an order and drive it: each maps to a workflow start or an action. */
-import { inputErrors } from '../common/outcomes';
-import { placeOrderProblems } from '../common/validation';
+import type { ActionPayload, OrderAction } from '../common/actions';
+import { inputErrors, type OrderOutcome } from '../common/outcomes';
+import { actionProblems, placeOrderProblems } from '../common/validation';
 import { builder } from './builder';
+import type { GraphQLContext } from './context';
 import { OrderPayloadRef } from './order';
 
 const OrderLineInput = builder.inputType('OrderLineInput', {
@@ -75,6 +77,19 @@ const CancelOrderInput = builder.inputType('CancelOrderInput', {
   }),
 });
 
+/** Sends the action once its input is within bounds; out of bounds, nothing is sent. */
+function act<A extends OrderAction>(
+  ctx: GraphQLContext,
+  input: { orderId: string | number; requestId?: string | null },
+  action: A,
+  payload: ActionPayload<A>,
+): OrderOutcome | Promise<OrderOutcome> {
+  const orderId = String(input.orderId);
+  const problems = actionProblems(orderId, input.requestId, payload);
+  if (problems.length > 0) return { order: null, userErrors: inputErrors(problems) };
+  return ctx.orders.act(orderId, action, payload, input.requestId);
+}
+
 builder.mutationFields((t) => ({
   placeOrder: t.field({
     type: OrderPayloadRef,
@@ -98,45 +113,32 @@ builder.mutationFields((t) => ({
     type: OrderPayloadRef,
     description: 'Pays an order awaiting payment; answers once the charge has gone through or been declined.',
     args: { input: t.arg({ type: PayOrderInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(String(input.orderId), 'pay', { paymentMethod: input.paymentMethod }, input.requestId),
+    resolve: (_root, { input }, ctx) => act(ctx, input, 'pay', { paymentMethod: input.paymentMethod }),
   }),
   auditOrder: t.field({
     type: OrderPayloadRef,
     description: 'Staff decision on an order awaiting its risk audit.',
     args: { input: t.arg({ type: AuditOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(
-        String(input.orderId),
-        'audit',
-        { approve: input.approve, reason: input.reason ?? undefined },
-        input.requestId,
-      ),
+      act(ctx, input, 'audit', { approve: input.approve, reason: input.reason ?? undefined }),
   }),
   requestReturn: t.field({
     type: OrderPayloadRef,
     description: 'The customer asks to return a completed order within the return window.',
     args: { input: t.arg({ type: RequestReturnInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(String(input.orderId), 'requestReturn', { reason: input.reason }, input.requestId),
+    resolve: (_root, { input }, ctx) => act(ctx, input, 'requestReturn', { reason: input.reason }),
   }),
   approveReturn: t.field({
     type: OrderPayloadRef,
     description: 'Staff decision on a return request; approval refunds and restocks.',
     args: { input: t.arg({ type: ApproveReturnInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(
-        String(input.orderId),
-        'approveReturn',
-        { approve: input.approve, reason: input.reason ?? undefined },
-        input.requestId,
-      ),
+      act(ctx, input, 'approveReturn', { approve: input.approve, reason: input.reason ?? undefined }),
   }),
   cancelOrder: t.field({
     type: OrderPayloadRef,
     description: 'The customer cancels before paying; the stock is released.',
     args: { input: t.arg({ type: CancelOrderInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      ctx.orders.act(String(input.orderId), 'cancel', { reason: input.reason ?? undefined }, input.requestId),
+    resolve: (_root, { input }, ctx) => act(ctx, input, 'cancel', { reason: input.reason ?? undefined }),
   }),
 }));

@@ -3,8 +3,10 @@
  * When a page asks only for the fields that table holds, no workflow is asked; otherwise every listed
  * order is read from its workflow, so all of a node's fields come from one state.
  */
-import { type FieldNode, GraphQLError, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import { NUMBER_LIMITS } from '../common/limits';
 import { InputError } from '../common/outcomes';
+import { badArgument, checkOrderListArguments } from './arguments';
 import { builder } from './builder';
 import { OrderRef, OrderStatusEnum, type OrderView, SUMMARY_FIELDS } from './order';
 
@@ -39,7 +41,7 @@ const OrderConnectionRef = builder.objectRef<OrderConnection>('OrderConnection')
   }),
 });
 
-const MAX_PAGE = 100;
+const MAX_PAGE = NUMBER_LIMITS.pageSize.max;
 
 builder.queryFields((t) => ({
   orders: t.field({
@@ -53,7 +55,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const first = args.first ?? 20;
-      if (first < 1 || first > MAX_PAGE) throw badArgument('first', `first must be 1 to ${MAX_PAGE}`);
+      checkOrderListArguments({ ...args, first });
       const page = await ctx.orders.list({ ...args, first }).catch((error: unknown) => {
         if (error instanceof InputError) throw badArgument(error.field, error.message);
         throw error;
@@ -76,11 +78,6 @@ builder.queryFields((t) => ({
     },
   }),
 }));
-
-/** A GraphQL error that names the argument at fault; for queries, which have no payload for user errors. */
-function badArgument(argument: string, message: string): GraphQLError {
-  return new GraphQLError(`${argument}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', argument } });
-}
 
 /** The fields selected in `set`, looking through inline fragments and fragment spreads. */
 function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {

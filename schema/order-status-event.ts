@@ -1,5 +1,6 @@
 /** The live feed: every status change of one order, in version order, resumable from a version. */
 import type { OrderStatusEvent } from '../common/order';
+import { checkOrderId, checkSinceVersion } from './arguments';
 import { builder } from './builder';
 import { OrderRef, OrderStatusEnum } from './order';
 
@@ -22,7 +23,11 @@ builder.subscriptionFields((t) => ({
       'The current state first (or, with sinceVersion, every change after that version), then every change; ' +
       'completes when the order can no longer change.',
     args: { id: t.arg.id({ required: true }), sinceVersion: t.arg.int() },
-    subscribe: (_root, { id, sinceVersion }, ctx) => ctx.feed.stream(String(id), sinceVersion),
+    subscribe: (_root, { id, sinceVersion }, ctx) => {
+      const orderId = checkOrderId(id);
+      checkSinceVersion(sinceVersion);
+      return ctx.feed.stream(orderId, sinceVersion);
+    },
     resolve: (event) => event,
   }),
 }));

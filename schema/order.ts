@@ -14,6 +14,7 @@ import {
   type TimelineEntry,
 } from '../common/order';
 import type { OrderOutcome } from '../common/outcomes';
+import { checkOrderId } from './arguments';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { UserErrorRef } from './user-error';
@@ -150,6 +151,6 @@ builder.queryFields((t) => ({
     type: OrderRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => ctx.orders.read(String(id)),
+    resolve: (_root, { id }, ctx) => ctx.orders.read(checkOrderId(id)),
   }),
 }));

@@ -9,8 +9,11 @@ import { type DocumentNode, type ExecutionArgs, type ExecutionResult, GraphQLErr
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
+import { REQUEST_LIMITS } from '../common/limits';
 import { schema } from '../schema';
 import type { GraphQLContext } from '../schema/context';
+import { documentLimits, parseCache, refuseLargeBody } from './request-limits';
+import { tooManySubscriptions } from './status-feed';
 
 export const GRAPHQL_PATH = '/graphql';
 /** graphql-ws pings this often, so a dead connection shows within seconds. */
@@ -22,6 +25,7 @@ export interface ApiOptions {
   context: GraphQLContext;
   health: () => Promise<Record<string, boolean>>;
   extraHandler?: RequestHandler;
+  maxSubscriptionsPerConnection: number;
 }
 
 export interface Api {
@@ -48,6 +52,8 @@ export function createApi(options: ApiOptions): Api {
     // Never the original error or its stack, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
     logging: 'warn',
+    plugins: [documentLimits()],
+    parserAndValidationCache: parseCache(),
   });
 
   const server = createServer((request, response) => {
@@ -63,15 +69,28 @@ export function createApi(options: ApiOptions): Api {
       return;
     }
     if (options.extraHandler?.(request, response)) return;
+    if (refuseLargeBody(request, response)) return;
     void yoga(request, response);
   });
 
-  const sockets = new WebSocketServer({ server, path: GRAPHQL_PATH });
+  const sockets = new WebSocketServer({
+    server,
+    path: GRAPHQL_PATH,
+    maxPayload: REQUEST_LIMITS.webSocketMessageBytes,
+  });
   const wsServer = useServer(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, _id, params) => {
+        // The one being subscribed is already counted.
+        if (Object.keys(context.subscriptions).length > options.maxSubscriptionsPerConnection) {
+          return [
+            tooManySubscriptions(
+              `a connection may hold ${options.maxSubscriptionsPerConnection} subscriptions; open another`,
+            ),
+          ];
+        }
         const enveloped = yoga.getEnveloped({ ...context, req: context.extra.request, params });
         let document: DocumentNode;
         try {

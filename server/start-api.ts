@@ -25,7 +25,7 @@ export async function startApi(
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const reads = new WorkflowReads(client);
-  const feed = new StatusFeed(reads);
+  const feed = new StatusFeed(reads, undefined, config.subscriptions.watchedOrders);
   const orders = new TemporalOrders({
     client,
     reads,
@@ -45,7 +45,12 @@ export async function startApi(
     ),
     database: await orm.isConnected(),
   });
-  const api = createApi({ context: { orders, feed, catalog }, health, extraHandler });
+  const api = createApi({
+    context: { orders, feed, catalog },
+    health,
+    extraHandler,
+    maxSubscriptionsPerConnection: config.subscriptions.perConnection,
+  });
   await new Promise<void>((resolve) => api.server.listen(config.port, '0.0.0.0', resolve));
   const { port } = api.server.address() as AddressInfo;
   let closing: Promise<void> | undefined;
