@@ -5,17 +5,23 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, GraphQLError, ValidationContext } from 'graphql';
 import { REQUEST_LIMITS } from '../common/limits';
+
+/** Reported like any validation error (code GRAPHQL_VALIDATION_FAILED) rather than thrown out of validation. */
+const asValidationError = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
 
 /** Depth, aliases, directives, cost and tokens; field suggestions stay, as the schema is public (GraphiQL). */
 export function documentLimits() {
   return EnvelopArmorPlugin({
     maxTokens: { n: REQUEST_LIMITS.tokens },
-    maxDepth: { n: REQUEST_LIMITS.depth, flattenFragments: true },
-    maxAliases: { n: REQUEST_LIMITS.aliases },
-    maxDirectives: { n: REQUEST_LIMITS.directives },
-    costLimit: { maxCost: REQUEST_LIMITS.cost },
+    maxDepth: { n: REQUEST_LIMITS.depth, flattenFragments: true, ...asValidationError },
+    maxAliases: { n: REQUEST_LIMITS.aliases, ...asValidationError },
+    maxDirectives: { n: REQUEST_LIMITS.directives, ...asValidationError },
+    costLimit: { maxCost: REQUEST_LIMITS.cost, ...asValidationError },
     blockFieldSuggestion: { enabled: false },
   });
 }
