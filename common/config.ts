@@ -1,5 +1,6 @@
 /** Settings read once from the environment at start-up and passed down. */
 import { parseDuration } from './duration';
+import { NUMBER_LIMITS, type RangeLimit, SUBSCRIPTION_LIMITS } from './limits';
 import type { OrderSettings } from './order';
 import { parseWorkerRoles, type WorkerRole } from './task-queues';
 
@@ -22,6 +23,8 @@ export interface Config {
   corsOrigins: string[];
   /** Only the persisted documents of `web-demo/generated/persisted-documents.json` may run. */
   persistedOnly: boolean;
+  /** Past either cap a new subscription is refused with TOO_MANY_SUBSCRIPTIONS. */
+  subscriptions: { perConnection: number; watchedOrders: number };
 }
 
 /** How callers prove who they are: an HS256 secret or an identity provider's JWKS, or off on purpose. */
@@ -36,12 +39,17 @@ export interface AuthSettings {
 
 type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number): number {
+function integer(
+  env: Env,
+  name: string,
+  fallback: number,
+  range: RangeLimit = { min: 0, max: Number.MAX_SAFE_INTEGER },
+): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) {
-    throw new Error(`${name} must be a whole number >= 0, got "${raw}"`);
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new Error(`${name} must be a whole number from ${range.min} to ${range.max}, got "${raw}"`);
   }
   return value;
 }
@@ -83,8 +91,12 @@ export function readConfig(env: Env = process.env): Config {
       paymentTimeoutMs: duration(env, 'PAYMENT_TIMEOUT', '30m'),
       auditTimeoutMs: duration(env, 'AUDIT_TIMEOUT', '24h'),
       returnWindowMs: duration(env, 'RETURN_WINDOW', '30d'),
-      auditThresholdCents: integer(env, 'AUDIT_THRESHOLD_CENTS', 100_000),
-      orderLimitCents: integer(env, 'ORDER_LIMIT_CENTS', 1_000_000),
+      auditThresholdCents: integer(env, 'AUDIT_THRESHOLD_CENTS', 100_000, NUMBER_LIMITS.auditThresholdCents),
+      orderLimitCents: integer(env, 'ORDER_LIMIT_CENTS', 1_000_000, NUMBER_LIMITS.orderLimitCents),
+    },
+    subscriptions: {
+      perConnection: integer(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', SUBSCRIPTION_LIMITS.perConnection),
+      watchedOrders: integer(env, 'MAX_WATCHED_ORDERS', SUBSCRIPTION_LIMITS.watchedOrders),
     },
     auth: {
       jwtSecret: env.AUTH_JWT_SECRET || undefined,

@@ -1,17 +1,9 @@
 /**
  * Every id and idempotency key derived from an order id, in one place. Keys are `<orderId>:<step>`, and a
  * shipment's child workflow id is `<orderId>:shipment:<warehouse>`: an order id therefore never holds a colon,
- * or one order could take another order's keys.
+ * or one order could take another order's keys. The order id's rule, and the warehouse's, are in the limits table
+ * (`TEXT_LIMITS` in `limits.ts`), sized so every id and key here fits Temporal's ids and the key columns.
  */
-export const ORDER_ID_MAX_LENGTH = 100;
-const ORDER_ID = new RegExp(`^[\\w.-]{1,${ORDER_ID_MAX_LENGTH}}$`);
-
-export function isValidOrderId(orderId: string): boolean {
-  return ORDER_ID.test(orderId);
-}
-
-/** A customer id is the token's `sub`; it fits the order list's column and the CustomerId search attribute. */
-export const CUSTOMER_ID_MAX_LENGTH = 128;
 
 /** For the API only: the workflow sandbox has no `crypto`. */
 export function newOrderId(): string {

@@ -2,7 +2,7 @@
 import { placingFor } from '../common/access';
 import type { ActionPayload, OrderAction } from '../common/actions';
 import { inputErrors, type OrderOutcome } from '../common/outcomes';
-import { placeOrderProblems } from '../common/validation';
+import { actionProblems, placeOrderProblems } from '../common/validation';
 import { actionRefusal, forbidden, refusalOf } from './access';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
@@ -82,16 +82,22 @@ const CancelOrderInput = builder.inputType('CancelOrderInput', {
   }),
 });
 
-/** Sends the action when the caller may take it on this order; else answers why not (FORBIDDEN, UNKNOWN_ORDER). */
-async function actIfAllowed<A extends OrderAction>(
+/**
+ * Sends the action once its input is within bounds and the caller may take it on this order; otherwise
+ * nothing is sent and the answer says why (INVALID_INPUT, FORBIDDEN, UNKNOWN_ORDER).
+ */
+async function act<A extends OrderAction>(
   ctx: GraphQLContext,
-  orderId: string | number,
+  input: { orderId: string | number; requestId?: string | null },
   action: A,
   payload: ActionPayload<A>,
-  requestId: string | null | undefined,
 ): Promise<OrderOutcome> {
-  const id = String(orderId);
-  return (await actionRefusal(ctx, action, id)) ?? ctx.orders.act(id, action, payload, requestId);
+  const orderId = String(input.orderId);
+  const problems = actionProblems(orderId, input.requestId, payload);
+  if (problems.length > 0) return { order: null, userErrors: inputErrors(problems) };
+  return (
+    (await actionRefusal(ctx, action, orderId)) ?? ctx.orders.act(orderId, action, payload, input.requestId)
+  );
 }
 
 builder.mutationFields((t) => ({
@@ -122,47 +128,32 @@ builder.mutationFields((t) => ({
     type: OrderPayloadRef,
     description: 'Pays an order awaiting payment; answers once the charge has gone through or been declined.',
     args: { input: t.arg({ type: PayOrderInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      actIfAllowed(ctx, input.orderId, 'pay', { paymentMethod: input.paymentMethod }, input.requestId),
+    resolve: (_root, { input }, ctx) => act(ctx, input, 'pay', { paymentMethod: input.paymentMethod }),
   }),
   auditOrder: t.field({
     type: OrderPayloadRef,
     description: 'Staff decision on an order awaiting its risk audit.',
     args: { input: t.arg({ type: AuditOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      actIfAllowed(
-        ctx,
-        input.orderId,
-        'audit',
-        { approve: input.approve, reason: input.reason ?? undefined },
-        input.requestId,
-      ),
+      act(ctx, input, 'audit', { approve: input.approve, reason: input.reason ?? undefined }),
   }),
   requestReturn: t.field({
     type: OrderPayloadRef,
     description: 'The customer asks to return a completed order within the return window.',
     args: { input: t.arg({ type: RequestReturnInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      actIfAllowed(ctx, input.orderId, 'requestReturn', { reason: input.reason }, input.requestId),
+    resolve: (_root, { input }, ctx) => act(ctx, input, 'requestReturn', { reason: input.reason }),
   }),
   approveReturn: t.field({
     type: OrderPayloadRef,
     description: 'Staff decision on a return request; approval refunds and restocks.',
     args: { input: t.arg({ type: ApproveReturnInput, required: true }) },
     resolve: (_root, { input }, ctx) =>
-      actIfAllowed(
-        ctx,
-        input.orderId,
-        'approveReturn',
-        { approve: input.approve, reason: input.reason ?? undefined },
-        input.requestId,
-      ),
+      act(ctx, input, 'approveReturn', { approve: input.approve, reason: input.reason ?? undefined }),
   }),
   cancelOrder: t.field({
     type: OrderPayloadRef,
     description: 'The customer cancels before paying; the stock is released.',
     args: { input: t.arg({ type: CancelOrderInput, required: true }) },
-    resolve: (_root, { input }, ctx) =>
-      actIfAllowed(ctx, input.orderId, 'cancel', { reason: input.reason ?? undefined }, input.requestId),
+    resolve: (_root, { input }, ctx) => act(ctx, input, 'cancel', { reason: input.reason ?? undefined }),
   }),
 }));

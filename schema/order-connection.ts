@@ -3,10 +3,12 @@
  * When a page asks only for the fields that table holds, no workflow is asked; otherwise every listed
  * order is read from its workflow, so all of a node's fields come from one state.
  */
-import { type FieldNode, GraphQLError, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
+import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import { listingScope } from '../common/access';
+import { NUMBER_LIMITS } from '../common/limits';
 import { InputError } from '../common/outcomes';
 import { unauthenticated } from './access';
+import { badArgument, checkOrderListArguments } from './arguments';
 import { builder } from './builder';
 import { OrderRef, OrderStatusEnum, type OrderView, SUMMARY_FIELDS } from './order';
 
@@ -41,7 +43,7 @@ const OrderConnectionRef = builder.objectRef<OrderConnection>('OrderConnection')
   }),
 });
 
-const MAX_PAGE = 100;
+const MAX_PAGE = NUMBER_LIMITS.pageSize.max;
 const EMPTY_CONNECTION: OrderConnection = { edges: [], pageInfo: { hasNextPage: false, endCursor: null } };
 
 builder.queryFields((t) => ({
@@ -56,7 +58,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, ctx, info) => {
       const first = args.first ?? 20;
-      if (first < 1 || first > MAX_PAGE) throw badArgument('first', `first must be 1 to ${MAX_PAGE}`);
+      checkOrderListArguments({ ...args, first });
       const scope = listingScope(ctx.caller, args.customerId);
       if (scope === 'UNAUTHENTICATED') throw unauthenticated();
       if (scope.empty) return EMPTY_CONNECTION;
@@ -83,11 +85,6 @@ builder.queryFields((t) => ({
     },
   }),
 }));
-
-/** A GraphQL error that names the argument at fault; for queries, which have no payload for user errors. */
-function badArgument(argument: string, message: string): GraphQLError {
-  return new GraphQLError(`${argument}: ${message}`, { extensions: { code: 'BAD_USER_INPUT', argument } });
-}
 
 /** The fields selected in `set`, looking through inline fragments and fragment spreads. */
 function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {

@@ -1,6 +1,7 @@
 /** The live feed: every status change of one order, in version order, resumable from a version. */
 import type { OrderStatusEvent } from '../common/order';
 import { canSee } from './access';
+import { checkOrderId, checkSinceVersion } from './arguments';
 import { builder } from './builder';
 import { OrderRef, OrderStatusEnum } from './order';
 
@@ -23,8 +24,11 @@ builder.subscriptionFields((t) => ({
       'The current state first (or, with sinceVersion, every change after that version), then every change; ' +
       'completes when the order can no longer change.',
     args: { id: t.arg.id({ required: true }), sinceVersion: t.arg.int() },
-    subscribe: (_root, { id, sinceVersion }, ctx) =>
-      ctx.feed.stream(String(id), sinceVersion, canSee(ctx, 'subscribe')),
+    subscribe: (_root, { id, sinceVersion }, ctx) => {
+      const orderId = checkOrderId(id);
+      checkSinceVersion(sinceVersion);
+      return ctx.feed.stream(orderId, sinceVersion, canSee(ctx, 'subscribe'));
+    },
     resolve: (event) => event,
   }),
 }));

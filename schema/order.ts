@@ -15,6 +15,7 @@ import {
 } from '../common/order';
 import type { OrderOutcome } from '../common/outcomes';
 import { readableOrder } from './access';
+import { checkOrderId } from './arguments';
 import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { UserErrorRef } from './user-error';
@@ -151,6 +152,6 @@ builder.queryFields((t) => ({
     type: OrderRef,
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => readableOrder(ctx, String(id)),
+    resolve: (_root, { id }, ctx) => readableOrder(ctx, checkOrderId(id)),
   }),
 }));

@@ -11,11 +11,14 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaInitialContext } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import type { Caller } from '../common/access';
+import { REQUEST_LIMITS } from '../common/limits';
 import { schema } from '../schema';
 import type { GraphQLContext } from '../schema/context';
 import type { Authenticate } from './authentication';
 import { corsFor, isAllowedOrigin } from './origins';
 import type { PersistedDocuments } from './persisted-documents';
+import { documentLimits, parseCache, refuseLargeBody } from './request-limits';
+import { tooManySubscriptions } from './status-feed';
 
 export const GRAPHQL_PATH = '/graphql';
 /** graphql-ws pings this often, so a dead connection shows within seconds. */
@@ -37,6 +40,7 @@ export interface ApiOptions {
   persistedDocuments: PersistedDocuments;
   health: () => Promise<Record<string, boolean>>;
   extraHandler?: RequestHandler;
+  maxSubscriptionsPerConnection: number;
 }
 
 export interface Api {
@@ -77,6 +81,7 @@ export function createApi(options: ApiOptions): Api {
     plugins: [
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       options.persistedDocuments.plugin(),
+      documentLimits(),
     ],
     renderGraphiQL,
     graphiql: { title: 'Orderflow', subscriptionsProtocol: 'WS' },
@@ -84,6 +89,7 @@ export function createApi(options: ApiOptions): Api {
     // Never the original error or its stack, whatever NODE_ENV says.
     maskedErrors: { isDev: false },
     logging: 'warn',
+    parserAndValidationCache: parseCache(),
   });
 
   const server = createServer((request, response) => {
@@ -99,12 +105,14 @@ export function createApi(options: ApiOptions): Api {
       return;
     }
     if (options.extraHandler?.(request, response)) return;
+    if (refuseLargeBody(request, response)) return;
     void yoga(request, response);
   });
 
   const sockets = new WebSocketServer({
     server,
     path: GRAPHQL_PATH,
+    maxPayload: REQUEST_LIMITS.webSocketMessageBytes,
     verifyClient: ({ origin, req }: { origin?: string; req: IncomingMessage }) =>
       isAllowedOrigin(origin, req.headers.host, options.corsOrigins),
   });
@@ -125,6 +133,14 @@ export function createApi(options: ApiOptions): Api {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onSubscribe: async (context, _id, params) => {
+        // The one being subscribed is already counted.
+        if (Object.keys(context.subscriptions).length > options.maxSubscriptionsPerConnection) {
+          return [
+            tooManySubscriptions(
+              `a connection may hold ${options.maxSubscriptionsPerConnection} subscriptions; open another`,
+            ),
+          ];
+        }
         const enveloped = yoga.getEnveloped({
           ...context,
           req: context.extra.request,

@@ -5,7 +5,8 @@
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
 import { ANONYMOUS, type Caller, ROLES, type Role, SYSTEM } from '../common/access';
 import type { AuthSettings } from '../common/config';
-import { CUSTOMER_ID_MAX_LENGTH } from '../common/ids';
+import { TEXT_LIMITS } from '../common/limits';
+import { textProblem } from '../common/validation';
 
 /** The token is there but not good: forged, expired, for another audience, or malformed. */
 export class AuthenticationError extends Error {
@@ -33,12 +34,15 @@ function roleOf(claim: unknown): Role {
   throw new AuthenticationError(`unknown role "${String(claim).slice(0, 40)}"`);
 }
 
+/** A token's `sub` is a customer id, bounded like any other (it becomes a search attribute and a column). */
+export function subjectProblem(subject: unknown): string | null {
+  return textProblem('sub', subject ?? '', TEXT_LIMITS.customerId);
+}
+
 function callerOf(payload: JWTPayload): Caller {
-  const subject = payload.sub;
-  if (!subject || subject.length > CUSTOMER_ID_MAX_LENGTH || !/^[\x21-\x7e]+$/.test(subject)) {
-    throw new AuthenticationError(`the token's sub must be 1-${CUSTOMER_ID_MAX_LENGTH} printable characters`);
-  }
-  return { kind: 'user', subject, role: roleOf(payload.role) };
+  const problem = subjectProblem(payload.sub);
+  if (problem) throw new AuthenticationError(`the token's ${problem}`);
+  return { kind: 'user', subject: String(payload.sub), role: roleOf(payload.role) };
 }
 
 export function createAuthenticate(settings: AuthSettings): Authenticate {

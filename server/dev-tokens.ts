@@ -9,8 +9,8 @@ import { dirname } from 'node:path';
 import { SignJWT } from 'jose';
 import { ROLES, type Role } from '../common/access';
 import type { AuthSettings } from '../common/config';
-import { CUSTOMER_ID_MAX_LENGTH } from '../common/ids';
 import type { RequestHandler } from './app';
+import { subjectProblem } from './authentication';
 
 export const DEV_TOKEN_PATH = '/dev/token';
 const TOKEN_LIFETIME = '12h';
@@ -59,13 +59,8 @@ export function devTokenHandler(settings: AuthSettings): RequestHandler {
         const role = (body.role ?? 'customer') as Role;
         const subject = String(body.sub ?? (role === 'customer' ? 'ada' : role));
         if (!ROLES.includes(role)) return answer(400, { error: `role must be one of ${ROLES.join(', ')}` });
-        if (
-          subject.length === 0 ||
-          subject.length > CUSTOMER_ID_MAX_LENGTH ||
-          !/^[\x21-\x7e]+$/.test(subject)
-        ) {
-          return answer(400, { error: `sub must be 1-${CUSTOMER_ID_MAX_LENGTH} printable characters` });
-        }
+        const problem = subjectProblem(subject);
+        if (problem) return answer(400, { error: problem });
         answer(200, { token: await signDevToken(settings, role, subject), role, sub: subject });
       })
       .catch((error: unknown) => answer(400, { error: (error as Error).message }));

@@ -27,7 +27,7 @@ export async function startApi(
   const connection = await Connection.connect({ address: temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const reads = new WorkflowReads(client);
-  const feed = new StatusFeed(reads);
+  const feed = new StatusFeed(reads, undefined, config.subscriptions.watchedOrders);
   const orders = new TemporalOrders({
     client,
     reads,
@@ -54,6 +54,7 @@ export async function startApi(
     persistedDocuments: new PersistedDocuments(config.persistedOnly),
     health,
     extraHandler,
+    maxSubscriptionsPerConnection: config.subscriptions.perConnection,
   });
   await new Promise<void>((resolve) => api.server.listen(config.port, '0.0.0.0', resolve));
   const { port } = api.server.address() as AddressInfo;

@@ -5,6 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { createPubSub, Repeater } from 'graphql-yoga';
+import { SUBSCRIPTION_LIMITS } from '../common/limits';
 import { isFinal, type OrderState, type OrderStatusEvent, type TimelineEntry } from '../common/order';
 import { type OrderSource, OrderWatcher, type PollTiming } from './order-watcher';
 
@@ -24,6 +25,11 @@ export function unreadableOrder(orderId: string, cause: unknown): GraphQLError {
   });
 }
 
+/** A cap on subscriptions (per connection, or orders watched by this process) is reached. */
+export function tooManySubscriptions(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
+}
+
 export class StatusFeed {
   private readonly pubsub = createPubSub<{ 'order:status': [orderId: string, state: OrderState] }>();
   private readonly watchers = new Map<string, OrderWatcher>();
@@ -31,6 +37,8 @@ export class StatusFeed {
   constructor(
     private readonly source: OrderSource,
     private readonly timing: PollTiming = { fastMs: 100, slowMs: 2_000 },
+    /** Each watched order polls Temporal: past this many, a subscription to one more is refused. */
+    private readonly maxWatchedOrders: number = SUBSCRIPTION_LIMITS.watchedOrders,
   ) {}
 
   /** How many orders are being watched now (tests use it to prove watchers stop). */
@@ -132,6 +140,11 @@ export class StatusFeed {
   private acquire(orderId: string): OrderWatcher {
     let watcher = this.watchers.get(orderId);
     if (!watcher) {
+      if (this.watchers.size >= this.maxWatchedOrders) {
+        throw tooManySubscriptions(
+          `this server watches ${this.maxWatchedOrders} orders, its most; try again later`,
+        );
+      }
       watcher = new OrderWatcher(orderId, this.source, this.timing, (state) =>
         this.pubsub.publish('order:status', orderId, state),
       );

@@ -15,6 +15,7 @@ import {
   type ReturnRequestAction,
 } from '../../common/actions';
 import { isFinal, type OrderStatus } from '../../common/order';
+import { actionPayloadProblems } from '../../common/validation';
 import type { OrderTracker } from './order-tracker';
 
 export interface ActionInbox {
@@ -35,6 +36,13 @@ function refuseUnless(condition: unknown, code: ActionRefusal, message: string):
 
 function requireText(value: string | undefined, field: string): void {
   refuseUnless(typeof value === 'string' && value.trim() !== '', 'INVALID_INPUT', `${field} is empty`);
+}
+
+/** Text past the limits table would grow the order (every update answers with it) past Temporal's payload limit. */
+function requireWithinBounds(action: { paymentMethod?: unknown; reason?: unknown } | undefined): void {
+  const [problem] = actionPayloadProblems(action ?? {});
+  if (problem)
+    throw ApplicationFailure.nonRetryable(problem.message, 'INVALID_INPUT' satisfies ActionRefusal);
 }
 
 export function openActionInbox(order: OrderTracker): ActionInbox {
@@ -68,6 +76,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
           `order ${orderId} is ${order.status}, not awaiting payment`,
         );
         requireText(action?.paymentMethod, 'paymentMethod');
+        requireWithinBounds(action);
       },
     },
   );
@@ -87,6 +96,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
         );
         refuseUnless(typeof action?.approve === 'boolean', 'INVALID_INPUT', 'approve must be true or false');
         if (!action.approve) requireText(action.reason, 'reason');
+        requireWithinBounds(action);
       },
     },
   );
@@ -99,12 +109,13 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
       return order.state;
     },
     {
-      validator: (_action) => {
+      validator: (action) => {
         refuseUnless(
           CANCELLABLE.includes(order.status) && !inbox.cancel && !inbox.payment,
           ORDER_ACTIONS.cancel.refusal,
           `order ${orderId} is ${inbox.payment ? 'paid' : order.status}; it can be cancelled only before payment`,
         );
+        requireWithinBounds(action);
       },
     },
   );
@@ -125,6 +136,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
             : `order ${orderId} is ${order.status}; only a completed order can be returned`,
         );
         requireText(action?.reason, 'reason');
+        requireWithinBounds(action);
       },
     },
   );
@@ -144,6 +156,7 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
         );
         refuseUnless(typeof action?.approve === 'boolean', 'INVALID_INPUT', 'approve must be true or false');
         if (!action.approve) requireText(action.reason, 'reason');
+        requireWithinBounds(action);
       },
     },
   );

@@ -3,7 +3,13 @@
  * Each step pushes its undo before it runs (a step that timed out may still have taken effect);
  * a failure runs the undos in reverse and the workflow returns the order in a terminal status.
  */
-import { allHandlersFinished, CancellationScope, condition, executeChild } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  executeChild,
+  patched,
+} from '@temporalio/workflow';
 import type { OrderWorkflow } from '../../common/actions';
 import { shipmentWorkflowId } from '../../common/ids';
 import {
@@ -15,7 +21,7 @@ import {
   type PricedLine,
   type SagaStep,
 } from '../../common/order';
-import { orderInputProblems } from '../../common/validation';
+import { orderBoundProblems, orderInputProblems } from '../../common/validation';
 import { type ActionInbox, openActionInbox } from './action-inbox';
 import { findBusinessFailure } from './business-failure';
 import { OrderTracker } from './order-tracker';
@@ -99,6 +105,8 @@ class OrderSaga {
       `order received from customer ${this.input.customerId}`,
     );
     const problems = orderInputProblems(this.input.items, this.input.address);
+    // Orders begun before the bounds were checked here replay with the rules they were validated under.
+    if (patched('input-bounds')) problems.push(...orderBoundProblems(this.input));
     if (problems.length > 0) {
       this.fail(
         'INVALID_ORDER',
@@ -106,14 +114,13 @@ class OrderSaga {
       );
     }
     this.state.items = await this.activities.priceOrder(this.orderId, this.input.items);
-    this.state.totalCents = orderTotalCents(this.state.items);
+    const totalCents = orderTotalCents(this.state.items);
     const { orderLimitCents } = this.input.settings;
-    if (this.state.totalCents > orderLimitCents) {
-      this.fail(
-        'ORDER_LIMIT_EXCEEDED',
-        `total ${this.state.totalCents} cents is over the limit of ${orderLimitCents}`,
-      );
+    // Never recorded over the limit: the order list shows totals as GraphQL Ints, which the limit stays within.
+    if (totalCents > orderLimitCents) {
+      this.fail('ORDER_LIMIT_EXCEEDED', `total ${totalCents} cents is over the limit of ${orderLimitCents}`);
     }
+    this.state.totalCents = totalCents;
     this.stopIfCancelled();
   }
 
