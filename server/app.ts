@@ -11,6 +11,7 @@ import { createYoga } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import { schema } from '../schema';
 import type { GraphQLContext } from '../schema/context';
+import { maskUnexpectedErrors } from './error-masking';
 
 export const GRAPHQL_PATH = '/graphql';
 /** graphql-ws pings this often, so a dead connection shows within seconds. */
@@ -46,7 +47,7 @@ export function createApi(options: ApiOptions): Api {
     graphiql: { title: 'Orderflow', subscriptionsProtocol: 'WS' },
     landingPage: false,
     // Never the original error or its stack, whatever NODE_ENV says.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskUnexpectedErrors },
     logging: 'warn',
   });
 
