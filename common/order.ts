@@ -78,6 +78,8 @@ export type FailureCode =
   | 'AUDIT_TIMEOUT'
   | 'PAYMENT_TIMEOUT'
   | 'PAYMENT_DECLINED'
+  /** The payment provider kept failing with transient errors through its 3 attempts. */
+  | 'PAYMENT_UNAVAILABLE'
   | 'UNDELIVERABLE'
   | 'CANCELLED_BY_CUSTOMER'
   | 'INTERNAL';

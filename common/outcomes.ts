@@ -33,6 +33,33 @@ export function inputErrors(problems: readonly InputProblem[], argument = 'input
   }));
 }
 
+/**
+ * A dependency (Temporal, the database) did not answer. The call that met it classifies it (server/, database/);
+ * the API answers it as TEMPORARILY_UNAVAILABLE: what was asked may or may not have happened, and sending the
+ * same request again (the same requestId, the same orderId) is safe. The message is for the logs.
+ */
+export class TemporarilyUnavailableError extends Error {
+  constructor(
+    readonly dependency: 'Temporal' | 'the database',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'TemporarilyUnavailableError';
+  }
+
+  /** What a caller is told: which dependency, never its address or the driver's words. */
+  get publicMessage(): string {
+    return `${this.dependency} is not answering right now; send the same request again shortly`;
+  }
+}
+
+export const TEMPORARILY_UNAVAILABLE = 'TEMPORARILY_UNAVAILABLE';
+
+export function unavailableError(error: TemporarilyUnavailableError): UserError {
+  return { field: null, code: TEMPORARILY_UNAVAILABLE, message: error.publicMessage };
+}
+
 export function unknownOrderError(orderId: string): UserError {
   return { field: ['input', 'orderId'], code: 'UNKNOWN_ORDER', message: `order ${orderId} does not exist` };
 }

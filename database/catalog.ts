@@ -4,6 +4,7 @@ import { InputError } from '../common/outcomes';
 import type { Product, ProductInput } from '../common/product';
 import { productInputProblems } from '../common/validation';
 import { ProductSchema } from './entities';
+import { databaseCall } from './unavailable';
 
 const DEFAULT_WAREHOUSE = 'eu-west';
 
@@ -19,22 +20,28 @@ function plain(product: Product): Product {
 }
 
 export async function listProducts(orm: MikroORM): Promise<Product[]> {
-  const rows = await orm.em.fork().find(ProductSchema, {}, { orderBy: { sku: 'asc' } });
+  const rows = await databaseCall('list products', () =>
+    orm.em.fork().find(ProductSchema, {}, { orderBy: { sku: 'asc' } }),
+  );
   return rows.map(plain);
 }
 
 /** The products among `skus` that exist, in SKU order; unknown SKUs are simply absent. */
 export async function findProducts(orm: MikroORM, skus: readonly string[]): Promise<Product[]> {
   if (skus.length === 0) return [];
-  const rows = await orm.em
-    .fork()
-    .find(ProductSchema, { sku: { $in: [...skus] } }, { orderBy: { sku: 'asc' } });
+  const rows = await databaseCall('find products', () =>
+    orm.em.fork().find(ProductSchema, { sku: { $in: [...skus] } }, { orderBy: { sku: 'asc' } }),
+  );
   return rows.map(plain);
 }
 
 /** Creates or updates a product; `stock` sets the available units, reservations already made stay. */
 export async function upsertProduct(orm: MikroORM, input: ProductInput): Promise<Product> {
   checkInput(input);
+  return databaseCall(`upsert product ${input.sku}`, () => upsertChecked(orm, input));
+}
+
+function upsertChecked(orm: MikroORM, input: ProductInput): Promise<Product> {
   return orm.em.fork().transactional(async (em) => {
     const fields = {
       name: input.name.trim(),

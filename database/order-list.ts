@@ -4,6 +4,7 @@ import { ORDER_STATUSES, type OrderState, type OrderStatus, type OrderSummary } 
 import type { OrderListPage, OrderListQuery } from '../common/order-list';
 import { InputError } from '../common/outcomes';
 import { type OrderSummaryRow, OrderSummarySchema } from './entities';
+import { databaseCall } from './unavailable';
 
 const LISTED_POLL_MS = 20;
 
@@ -45,10 +46,12 @@ export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<
     const { createdAt, orderId } = parseCursor(query.after);
     where.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, orderId: { $lt: orderId } }];
   }
-  const rows = await orm.em.fork().find(OrderSummarySchema, where, {
-    orderBy: { createdAt: 'desc', orderId: 'desc' },
-    limit: query.first + 1,
-  });
+  const rows = await databaseCall('list orders', () =>
+    orm.em.fork().find(OrderSummarySchema, where, {
+      orderBy: { createdAt: 'desc', orderId: 'desc' },
+      limit: query.first + 1,
+    }),
+  );
   return {
     rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), summary: summaryOf(row) })),
     hasNextPage: rows.length > query.first,
@@ -75,9 +78,9 @@ export async function waitUntilListed(orm: MikroORM, state: OrderState, timeoutM
   const wanted = statusSince(state);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const row = await orm.em
-      .fork()
-      .findOne(OrderSummarySchema, { orderId: state.orderId }, { fields: ['version'] });
+    const row = await databaseCall(`order ${state.orderId}: read its order-list row`, () =>
+      orm.em.fork().findOne(OrderSummarySchema, { orderId: state.orderId }, { fields: ['version'] }),
+    );
     if (row && row.version >= wanted) return true;
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, LISTED_POLL_MS));

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { MikroORM as MySqlORM } from '@mikro-orm/mysql';
 import { MikroORM as SqliteORM } from '@mikro-orm/sqlite';
+import { redactedError, redactUrl } from '../common/redact';
 import { ENTITIES } from './entities';
 
 export interface DatabaseOptions {
@@ -12,12 +13,21 @@ export interface DatabaseOptions {
   sqlitePath: string;
 }
 
+/** A failure to open says why without the URL's password: it is printed at start-up, where logs are kept. */
 export async function openOrm(options: DatabaseOptions): Promise<MikroORM> {
+  try {
+    return await open(options);
+  } catch (error) {
+    throw redactedError(error);
+  }
+}
+
+async function open(options: DatabaseOptions): Promise<MikroORM> {
   const shared = { entities: ENTITIES, allowGlobalContext: false };
   let orm: MikroORM;
   if (options.databaseUrl) {
     if (!/^mysql:\/\//.test(options.databaseUrl)) {
-      throw new Error(`DATABASE_URL must be a mysql:// URL, got "${options.databaseUrl}"`);
+      throw new Error(`DATABASE_URL must be a mysql:// URL, got "${redactUrl(options.databaseUrl)}"`);
     }
     orm = await MySqlORM.init({ ...shared, clientUrl: options.databaseUrl, pool: { min: 0, max: 32 } });
   } else {

@@ -6,5 +6,6 @@ import './order-connection';
 import './order-actions';
 import './product';
 import './order-status-event';
+import { answerUnavailableInPayloads } from './unavailable';
 
-export const schema = lexicographicSortSchema(builder.toSchema());
+export const schema = answerUnavailableInPayloads(lexicographicSortSchema(builder.toSchema()));

@@ -15,6 +15,7 @@ import { REQUEST_LIMITS } from '../common/limits';
 import { schema } from '../schema';
 import type { GraphQLContext } from '../schema/context';
 import type { Authenticate } from './authentication';
+import { maskUnexpectedErrors } from './error-masking';
 import { corsFor, isAllowedOrigin } from './origins';
 import type { PersistedDocuments } from './persisted-documents';
 import { documentLimits, parseCache, refuseLargeBody } from './request-limits';
@@ -87,7 +88,7 @@ export function createApi(options: ApiOptions): Api {
     graphiql: { title: 'Orderflow', subscriptionsProtocol: 'WS' },
     landingPage: false,
     // Never the original error or its stack, whatever NODE_ENV says.
-    maskedErrors: { isDev: false },
+    maskedErrors: { isDev: false, maskError: maskUnexpectedErrors },
     logging: 'warn',
     parserAndValidationCache: parseCache(),
   });

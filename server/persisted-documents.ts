@@ -23,6 +23,8 @@ const ONLY = {
   extensions: { code: 'PERSISTED_QUERY_ONLY' },
 };
 
+const MISSING = { message: 'a request needs a query or a documentId', extensions: { code: 'BAD_REQUEST' } };
+
 function documentIdOf(params: object): string | null {
   const id = (params as { documentId?: unknown }).documentId;
   return typeof id === 'string' ? id : null;
@@ -44,7 +46,11 @@ export class PersistedDocuments {
       getPersistedOperation: (id) => this.byId.get(id) ?? null,
       extractPersistedOperationId: documentIdOf,
       allowArbitraryOperations: !this.only,
-      customErrors: { notFound: NOT_FOUND, persistedQueryOnly: ONLY, keyNotFound: ONLY },
+      customErrors: {
+        notFound: NOT_FOUND,
+        persistedQueryOnly: ONLY,
+        keyNotFound: this.only ? ONLY : MISSING,
+      },
     });
   }
 

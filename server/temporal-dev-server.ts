@@ -1,9 +1,15 @@
-/** Starts `temporal server start-dev` (SQLite file, Web UI) as a child process and waits until it answers. */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+/**
+ * Starts `temporal server start-dev` (SQLite file, Web UI) under a small supervisor that stops it when this process
+ * dies, however it dies, and waits until it answers. A dev server left running on the same file by a run that was
+ * killed with its supervisor is found by its pid file and replaced.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { temporalCliPath } from './temporal-binaries';
+
+const SUPERVISOR = resolve(import.meta.dirname, 'temporal-supervisor.mjs');
 
 export interface DevServerOptions {
   dbFile: string;
@@ -29,20 +35,83 @@ export function portAnswers(port: number): Promise<boolean> {
   });
 }
 
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The process's command line, from /proc, else from ps; empty when it is gone. */
+function commandLine(pid: number): string[] {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    try {
+      return execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' })
+        .trim()
+        .split(/\s+/);
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** A pid file's process is ours only if it still is a dev server on the same file: pids get reused. */
+function isDevServerOn(pid: number, dbFile: string): boolean {
+  const args = commandLine(pid);
+  return args.includes('start-dev') && args[args.indexOf('--db-filename') + 1] === dbFile;
+}
+
+async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (await done()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return done();
+}
+
+/** Stops the dev server an earlier run left on this file (it was killed with its supervisor), if there is one. */
+async function replaceLeftover(pidFile: string, dbFile: string): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number.parseInt(readFileSync(pidFile, 'utf8'), 10);
+  } catch {
+    return;
+  }
+  if (Number.isInteger(pid) && pid > 0 && isRunning(pid) && isDevServerOn(pid, dbFile)) {
+    console.log(`stopping the Temporal dev server (pid ${pid}) an earlier run left on ${dbFile}`);
+    process.kill(pid, 'SIGTERM');
+    if (!(await waitUntil(() => !isRunning(pid), 5_000))) process.kill(pid, 'SIGKILL');
+    await waitUntil(() => !isRunning(pid), 5_000);
+  }
+  rmSync(pidFile, { force: true });
+}
+
 export async function startTemporalDevServer(options: DevServerOptions): Promise<DevServer> {
+  const dbFile = resolve(options.dbFile);
+  const pidFile = `${dbFile}.pid`;
+  await replaceLeftover(pidFile, dbFile);
   if (await portAnswers(options.port)) {
     throw new Error(
       `port ${options.port} is taken: set TEMPORAL_ADDRESS to use that server, or free the port`,
     );
   }
-  mkdirSync(dirname(options.dbFile), { recursive: true });
+  mkdirSync(dirname(dbFile), { recursive: true });
+  // The supervisor's stdin is a pipe nobody writes to: it ends when this process dies, and the supervisor stops the
+  // dev server (see temporal-supervisor.mjs).
   const child: ChildProcess = spawn(
-    temporalCliPath(),
+    process.execPath,
     [
+      SUPERVISOR,
+      pidFile,
+      temporalCliPath(),
       'server',
       'start-dev',
       '--db-filename',
-      options.dbFile,
+      dbFile,
       '--ip',
       '127.0.0.1',
       '--port',
@@ -52,12 +121,12 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       '--log-level',
       'error',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    { stdio: ['pipe', 'ignore', 'inherit'] },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let attempt = 0; !(await portAnswers(options.port)); attempt += 1) {
     if (child.exitCode !== null || attempt > 300) {
-      child.kill('SIGKILL');
+      child.kill('SIGTERM');
       throw new Error(`the Temporal dev server did not start on port ${options.port}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -66,8 +135,9 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     address: `127.0.0.1:${options.port}`,
     uiUrl: `http://localhost:${options.uiPort}`,
     async stop() {
+      // The supervisor gives the dev server 5 s to stop before it kills it.
       if (child.exitCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 7_000))]);
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };

@@ -30,7 +30,7 @@ import { failureOf, type OrderOutcome, pendingActionError, unknownOrderError } f
 import { listOrders, waitUntilListed } from '../database/order-list';
 import type { OrderService } from '../schema/context';
 import type { StatusFeed } from './status-feed';
-import { OrderCallError, type WorkflowReads } from './workflow-reads';
+import { orderCallError, type WorkflowReads } from './workflow-reads';
 
 /**
  * How long a mutation waits for the workflow to take an action. A charge with its retries takes seconds;
@@ -84,7 +84,7 @@ export class TemporalOrders implements OrderService {
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError))
-        throw new OrderCallError(orderId, 'start workflow', error);
+        throw orderCallError(orderId, 'start workflow', error);
     }
     const settled =
       (await this.options.feed.waitFor(
@@ -137,8 +137,7 @@ export class TemporalOrders implements OrderService {
           userErrors: [{ field: null, code: error.cause.type ?? refusal, message: error.cause.message }],
         };
       }
-      if (!(error instanceof WorkflowNotFoundError))
-        throw new OrderCallError(orderId, `update ${action}`, error);
+      if (!(error instanceof WorkflowNotFoundError)) throw orderCallError(orderId, `update ${action}`, error);
       const order = await this.read(orderId);
       if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
       return {

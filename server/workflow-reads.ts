@@ -2,9 +2,10 @@
  * Reads of order workflows for the status feed and the API: the state by query, and the moment a workflow
  * closes. Reads in flight are tracked so the connection can close under none.
  */
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
 import { getOrderQuery } from '../common/actions';
 import type { OrderState } from '../common/order';
+import { TemporarilyUnavailableError } from '../common/outcomes';
 import type { OrderSource } from './order-watcher';
 
 /** A call to Temporal failed unexpectedly; the message names the order and the call, so a log line says it all. */
@@ -21,6 +22,27 @@ export class OrderCallError extends Error {
   }
 }
 
+/**
+ * gRPC statuses of a Temporal that is down, restarting or unreachable, after the client's own retries (some 20 s):
+ * UNAVAILABLE (14) and DEADLINE_EXCEEDED (4).
+ */
+const TEMPORAL_DOWN: ReadonlySet<number> = new Set([14, 4]);
+
+function temporalIsDown(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    if (isGrpcServiceError(cause) && TEMPORAL_DOWN.has(cause.code)) return true;
+  }
+  return false;
+}
+
+/** A failed call to Temporal, as TemporarilyUnavailableError when Temporal is down, else as OrderCallError. */
+export function orderCallError(orderId: string, call: string, cause: unknown): Error {
+  const failure = new OrderCallError(orderId, call, cause);
+  return temporalIsDown(cause)
+    ? new TemporarilyUnavailableError('Temporal', failure.message, { cause })
+    : failure;
+}
+
 export class WorkflowReads implements OrderSource {
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -33,7 +55,7 @@ export class WorkflowReads implements OrderSource {
         .query(getOrderQuery)
         .catch((error: unknown) => {
           if (error instanceof WorkflowNotFoundError) return null;
-          throw new OrderCallError(orderId, 'query getOrder', error);
+          throw orderCallError(orderId, 'query getOrder', error);
         }),
     );
   }

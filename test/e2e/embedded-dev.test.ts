@@ -1,7 +1,9 @@
 /**
  * `npm run dev` as a newcomer runs it: its own Temporal dev server, the worker in-process, inventory in
- * an embedded SQLite file; an order placed and paid over HTTP streams to COMPLETED; SIGTERM stops it all.
+ * an embedded SQLite file; an order placed and paid over HTTP streams to COMPLETED; SIGTERM stops it all, and
+ * a SIGKILL leaves no dev server behind that the next start would trip over.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,18 +15,33 @@ import { type ChildHandle, spawnTs } from '../support/processes';
 
 const children: ChildHandle[] = [];
 const directories: string[] = [];
+/** Processes a test means to leave running for a while; killed at the end whatever happened. */
+const strays: number[] = [];
 
 afterAll(async () => {
   for (const child of children) await child.kill('SIGKILL');
+  for (const pid of strays) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone, as it should be
+    }
+  }
   for (const directory of directories) await rm(directory, { recursive: true, force: true });
 });
 
-/** `npm run dev` in a fresh directory of its own, on free ports. */
-async function startDev(): Promise<{ dev: ChildHandle; directory: string; temporalPort: number }> {
+interface DevPlace {
+  directory: string;
+  temporalPort: number;
+  env: Record<string, string>;
+}
+
+/** A fresh directory and free ports for `npm run dev`. */
+async function devPlace(): Promise<DevPlace> {
   const directory = await mkdtemp(join(tmpdir(), 'orderflow-dev-'));
   directories.push(directory);
   const temporalPort = await freePort();
-  const dev = spawnTs('server/dev.ts', {
+  const env = {
     DATABASE_URL: '',
     TEMPORAL_ADDRESS: '',
     SQLITE_PATH: join(directory, 'orderflow.sqlite'),
@@ -33,9 +50,47 @@ async function startDev(): Promise<{ dev: ChildHandle; directory: string; tempor
     TEMPORAL_DEV_PORT: String(temporalPort),
     TEMPORAL_DEV_UI_PORT: String(await freePort()),
     RETURN_WINDOW: '2s',
-  });
+  };
+  return { directory, temporalPort, env };
+}
+
+/** `npm run dev` in a directory of its own (a fresh one unless given), on free ports. */
+async function startDev(
+  place?: DevPlace,
+): Promise<{ dev: ChildHandle; directory: string; temporalPort: number; place: DevPlace }> {
+  const where = place ?? (await devPlace());
+  const dev = spawnTs('server/dev.ts', where.env);
   children.push(dev);
-  return { dev, directory, temporalPort };
+  return { dev, directory: where.directory, temporalPort: where.temporalPort, place: where };
+}
+
+const READY = /Ctrl-C stops everything/;
+
+async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 15_000): Promise<boolean> {
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; ) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return check();
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The dev server's pid, from the pid file beside its database. */
+function devServerPid(place: DevPlace): number {
+  return Number.parseInt(readFileSync(`${place.env.TEMPORAL_DEV_DB}.pid`, 'utf8'), 10);
+}
+
+function parentPid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 describe('the embedded default (npm run dev)', () => {
@@ -88,4 +143,40 @@ describe('the embedded default (npm run dev)', () => {
     expect(dev.process.exitCode).toBe(0);
     expect(await portAnswers(temporalPort)).toBe(false);
   }, 120_000);
+
+  it('a SIGKILLed npm run dev takes its Temporal dev server with it, and starts again on the same ports', async () => {
+    const first = await startDev();
+    await first.dev.waitFor(READY, 90_000);
+    const devServer = devServerPid(first.place);
+    await first.dev.kill('SIGKILL');
+    expect(
+      await eventually(async () => !isRunning(devServer) && !(await portAnswers(first.temporalPort))),
+    ).toBe(true);
+
+    const second = await startDev(first.place);
+    await second.dev.waitFor(READY, 90_000);
+    expect(second.dev.output()).not.toContain('earlier run');
+    await second.dev.kill('SIGTERM');
+    expect(await portAnswers(first.temporalPort)).toBe(false);
+  }, 200_000);
+
+  it('a dev server that outlived its run (its supervisor SIGKILLed too) is replaced at the next start', async () => {
+    const first = await startDev();
+    await first.dev.waitFor(READY, 90_000);
+    const leftover = devServerPid(first.place);
+    strays.push(leftover);
+    process.kill(parentPid(leftover), 'SIGKILL');
+    await first.dev.kill('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(isRunning(leftover)).toBe(true);
+    expect(await portAnswers(first.temporalPort)).toBe(true);
+
+    const second = await startDev(first.place);
+    await second.dev.waitFor(READY, 90_000);
+    expect(second.dev.output()).toContain(`Temporal dev server (pid ${leftover}) an earlier run left`);
+    expect(isRunning(leftover)).toBe(false);
+    expect(devServerPid(first.place)).not.toBe(leftover);
+    await second.dev.kill('SIGTERM');
+    expect(await portAnswers(first.temporalPort)).toBe(false);
+  }, 200_000);
 });

@@ -67,6 +67,23 @@ describe('simulated payment gateway', () => {
     expect(await ledger(orderId)).toHaveLength(1);
   });
 
+  it('tok_providerDown is retryable on attempts 1 and 2, then fails PAYMENT_UNAVAILABLE for good, charging nothing', async () => {
+    const orderId = newOrderId();
+    for (const attempt of [1, 2]) {
+      const failure = await chargeOnAttempt(attempt, orderId, 'tok_providerDown').catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      expect(failure).not.toHaveProperty('nonRetryable', true);
+    }
+    await expect(chargeOnAttempt(3, orderId, 'tok_providerDown')).rejects.toMatchObject({
+      type: 'PAYMENT_UNAVAILABLE',
+      nonRetryable: true,
+      message: expect.stringContaining('gave up after 3 attempts'),
+    });
+    expect(await ledger(orderId)).toEqual([]);
+  });
+
   it('a refund gives back the whole charge once and marks it refunded', async () => {
     const orderId = newOrderId();
     await chargeOnAttempt(1, orderId, 'tok_visa');

@@ -17,8 +17,22 @@ export interface ChargeRequest {
   paymentMethod: string;
 }
 
+/**
+ * The provider failed for a reason that may pass by itself (a timeout, a 503): worth another attempt or two, not
+ * the hours our own outages are retried for.
+ */
+export class ProviderTransientError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ProviderTransientError';
+  }
+}
+
 export interface PaymentGateway {
-  /** Returns the charge id; throws BusinessError PAYMENT_DECLINED when the card is refused. */
+  /**
+   * Returns the charge id; throws BusinessError PAYMENT_DECLINED when the card is refused, ProviderTransientError
+   * when the provider failed for now. Any other error (our database) is ours, retried as long as an outage lasts.
+   */
   charge(request: ChargeRequest): Promise<string>;
   /**
    * Refunds what is left of the order's charge; returns the cents refunded, 0 when nothing was charged. Nothing
@@ -28,6 +42,8 @@ export interface PaymentGateway {
 }
 
 export const FLAKY_FAILURES = 2;
+/** The provider's transient errors get this many attempts of the charge (exponential backoff between them). */
+export const PROVIDER_ATTEMPTS = 3;
 
 /** Temporal's attempt number of the running activity (1 on the first try). */
 export function currentActivityAttempt(): number {
@@ -36,7 +52,8 @@ export function currentActivityAttempt(): number {
 
 /**
  * Test cards: `tok_visa` pays, `tok_chargeDeclined` is declined, `tok_flaky` fails with a transient error on
- * its first two attempts, then pays; anything else is declined.
+ * its first two attempts, then pays, `tok_providerDown` fails with a transient error on every attempt; anything
+ * else is declined.
  */
 export class SimulatedPaymentGateway implements PaymentGateway {
   constructor(
@@ -49,10 +66,10 @@ export class SimulatedPaymentGateway implements PaymentGateway {
 
   async charge(request: ChargeRequest): Promise<string> {
     const { idempotencyKey, orderId, amountCents, paymentMethod } = request;
-    if (paymentMethod === 'tok_flaky') {
+    if (paymentMethod === 'tok_flaky' || paymentMethod === 'tok_providerDown') {
       const attempt = this.attempt();
-      if (attempt <= FLAKY_FAILURES) {
-        throw new Error(
+      if (paymentMethod === 'tok_providerDown' || attempt <= FLAKY_FAILURES) {
+        throw new ProviderTransientError(
           `order ${orderId}: charge: payment provider timed out (attempt ${attempt}), try again`,
         );
       }
@@ -105,16 +122,31 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   }
 }
 
-export function paymentActivities(gateway: PaymentGateway) {
+export function paymentActivities(gateway: PaymentGateway, attempt: () => number = currentActivityAttempt) {
   return {
-    chargePayment(orderId: string, amountCents: number, paymentMethod: string): Promise<string> {
-      return gateway.charge({
-        idempotencyKey: effectKey(orderId, 'charge'),
-        orderId,
-        amountCents,
-        paymentMethod,
-      });
+    /**
+     * Temporal retries the charge for hours (STEP_ACTIVITY_OPTIONS), so that an outage of our database does not
+     * fail the order; the provider's transient errors end it on the PROVIDER_ATTEMPTS-th attempt instead, as a
+     * business failure. Temporal's attempt number counts every attempt, ours too: the provider never gets more
+     * than 3, fewer when our outage came first, and the count survives worker restarts.
+     */
+    async chargePayment(orderId: string, amountCents: number, paymentMethod: string): Promise<string> {
+      try {
+        return await gateway.charge({
+          idempotencyKey: effectKey(orderId, 'charge'),
+          orderId,
+          amountCents,
+          paymentMethod,
+        });
+      } catch (error) {
+        if (!(error instanceof ProviderTransientError) || attempt() < PROVIDER_ATTEMPTS) throw error;
+        throw new BusinessError(
+          'PAYMENT_UNAVAILABLE',
+          `${error.message.replace(/, try again$/, '')}; gave up after ${PROVIDER_ATTEMPTS} attempts`,
+        );
+      }
     },
+    /** An undo: the provider's transient errors are retried for as long as ours, a refund must not be dropped. */
     refundPayment(orderId: string): Promise<number> {
       return gateway.refund(effectKey(orderId, 'refund'), effectKey(orderId, 'charge'), orderId);
     },

@@ -8,6 +8,7 @@ const BUSINESS_CODES: ReadonlySet<string> = new Set<FailureCode>([
   'ORDER_LIMIT_EXCEEDED',
   'OUT_OF_STOCK',
   'PAYMENT_DECLINED',
+  'PAYMENT_UNAVAILABLE',
   'UNDELIVERABLE',
 ]);
 

@@ -28,12 +28,6 @@ import { OrderTracker } from './order-tracker';
 import { proxyRoutedActivities, STEP_ACTIVITY_OPTIONS } from './routed-activities';
 import { shipmentWorkflow } from './shipment';
 
-/** A charge gets 3 attempts with exponential backoff, for the provider's transient errors; a decline is not retried. */
-const CHARGE_OPTIONS = {
-  startToCloseTimeout: '15s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
-};
-
 type TerminalStatus = Extract<OrderStatus, 'FAILED' | 'CANCELLED' | 'REJECTED'>;
 
 /** Ends the saga early with a terminal status; thrown by the steps, caught once in `orderWorkflow`. */
@@ -64,7 +58,6 @@ class OrderSaga {
   private readonly inbox: ActionInbox;
   private readonly undos: Undo[] = [];
   private readonly activities = proxyRoutedActivities(STEP_ACTIVITY_OPTIONS);
-  private readonly payments = proxyRoutedActivities(CHARGE_OPTIONS);
   private step: SagaStep = 'validate';
   private returnWindowClosesAt = 0;
 
@@ -209,7 +202,7 @@ class OrderSaga {
       return `refunded ${refunded} cents`;
     });
     try {
-      await this.payments.chargePayment(this.orderId, this.state.totalCents, method);
+      await this.activities.chargePayment(this.orderId, this.state.totalCents, method);
     } catch (error) {
       if (findBusinessFailure(error)?.code === 'PAYMENT_DECLINED') this.state.payment.status = 'DECLINED';
       throw error;

@@ -9,10 +9,19 @@ import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../../common/task-qu
 import type { OrderActivities } from '../activities/contract';
 import { ACTIVITY_ROLES } from '../activity-roles';
 
-/** Options of an ordinary step's activities: retried with backoff until they succeed or refuse for a business reason. */
+/**
+ * Options of every activity of the saga, its undos included. Retries are for our own infrastructure: the database
+ * unreachable, a deadlock, a connection reset, a worker restarting. Such an outage can last hours, and an order
+ * should wait through it, not fail as INTERNAL halfway through its charge, nor an undo escalate to staff after
+ * seconds and leave stock reserved. So the backoff grows to a minute and the retries go on for six hours; what is
+ * still failing then is no outage, and staff hear of it. Business refusals are non-retryable and end the retries
+ * at once. The payment provider's own transient errors are not ours to wait out: the charge activity gives up on
+ * them after 3 attempts (1 s and 2 s apart under this same backoff) with a business failure.
+ */
 export const STEP_ACTIVITY_OPTIONS = {
   startToCloseTimeout: '15s',
-  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 10 },
+  scheduleToCloseTimeout: '6h',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 } satisfies Omit<ActivityOptions, 'taskQueue'>;
 
 /**
