@@ -1,6 +1,7 @@
 /** Settings read once from the environment at start-up and passed down. */
 import { parseDuration } from './duration';
 import type { OrderSettings } from './order';
+import { type PayloadKeys, parsePayloadKeys } from './payload-codec';
 import { parseWorkerRoles, type WorkerRole } from './task-queues';
 
 export interface Config {
@@ -16,6 +17,8 @@ export interface Config {
   workerRoles: WorkerRole[];
   /** How long the simulated payment provider takes to answer; lets a test lose a response on purpose. */
   simulatedProviderLatencyMs: number;
+  /** PAYLOAD_KEY (encrypts) and PAYLOAD_OLD_KEYS (decrypt only); unset means payloads go to Temporal in clear. */
+  payloadKeys: PayloadKeys | undefined;
   order: OrderSettings;
 }
 
@@ -50,6 +53,7 @@ export function readConfig(env: Env = process.env): Config {
     taskQueue: env.TASK_QUEUE || 'orders',
     workerRoles: parseWorkerRoles(env.WORKER_ROLES ?? ''),
     simulatedProviderLatencyMs: integer(env, 'SIMULATED_PROVIDER_LATENCY_MS', 0),
+    payloadKeys: parsePayloadKeys(env.PAYLOAD_KEY, env.PAYLOAD_OLD_KEYS),
     order: {
       paymentTimeoutMs: duration(env, 'PAYMENT_TIMEOUT', '30m'),
       auditTimeoutMs: duration(env, 'AUDIT_TIMEOUT', '24h'),

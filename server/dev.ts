@@ -5,17 +5,23 @@
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
+import { describePayloadEncryption, encryptingDataConverter } from '../common/payload-codec';
 import { seedDemoProducts } from '../database/catalog';
 import { openOrm } from '../database/orm';
 import { createActivities } from '../worker/activities';
 import { createOrderWorker } from '../worker/run-worker';
 import { runtimeLogger } from '../worker/runtime-logger';
+import { CODEC_PATH, devCodecAccess } from './codec-endpoint';
+import { devPayloadKeyFile, devPayloadKeys } from './dev-payload-key';
 import { startApi } from './start-api';
 import { startTemporalDevServer } from './temporal-dev-server';
 import { webDemoHandler } from './web-demo-assets';
 
 Runtime.install({ logger: runtimeLogger('WARN'), shutdownSignals: [] });
 const config = readConfig();
+const devDbFile = process.env.TEMPORAL_DEV_DB || '.data/temporal.sqlite';
+const webUiPort = Number(process.env.TEMPORAL_DEV_UI_PORT ?? 8233);
+const payloadKeys = devPayloadKeys(config.payloadKeys, devPayloadKeyFile(devDbFile));
 const cleanups: (() => Promise<void>)[] = [];
 /** Set by Ctrl-C or SIGTERM; during start-up the next finished step notices it and everything stops. */
 let stopRequested = false;
@@ -54,9 +60,10 @@ try {
     const devServer = await launch(
       () =>
         startTemporalDevServer({
-          dbFile: process.env.TEMPORAL_DEV_DB || '.data/temporal.sqlite',
+          dbFile: devDbFile,
           port: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
-          uiPort: Number(process.env.TEMPORAL_DEV_UI_PORT ?? 8233),
+          uiPort: webUiPort,
+          codecEndpoint: `http://localhost:${config.port}${CODEC_PATH}`,
         }),
       (server) => server.stop(),
     );
@@ -72,7 +79,7 @@ try {
   await seedDemoProducts(orm);
 
   const api = await launch(
-    () => startApi(config, orm, address, webDemoHandler()),
+    () => startApi({ ...config, payloadKeys }, orm, address, webDemoHandler(), devCodecAccess(webUiPort)),
     (running) => running.close(),
   );
 
@@ -88,6 +95,7 @@ try {
         taskQueue: config.taskQueue,
         activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
         onStatusChange: (orderId) => api.feed.nudge(orderId),
+        dataConverter: encryptingDataConverter(payloadKeys),
       });
       return { worker, running: worker.run() };
     },
@@ -102,7 +110,8 @@ try {
 Orderflow is running
   demo page        ${api.url}/
   GraphQL/GraphiQL ${api.url}/graphql
-  Temporal Web UI  ${temporalUi}
+  Temporal Web UI  ${temporalUi} (payloads decoded through ${api.url}${CODEC_PATH})
+  ${describePayloadEncryption(payloadKeys)}
   inventory        ${config.databaseUrl ? 'MySQL' : config.sqlitePath}
 Ctrl-C stops everything.`);
 } catch (error) {

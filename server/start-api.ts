@@ -3,9 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/core';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../common/config';
+import { encryptingDataConverter } from '../common/payload-codec';
 import type { ProductInput } from '../common/product';
 import { listProducts, upsertProduct } from '../database/catalog';
 import { createApi, type RequestHandler } from './app';
+import { type CodecAccess, codecEndpoint, NO_CODEC_ACCESS } from './codec-endpoint';
 import { StatusFeed } from './status-feed';
 import { TemporalOrders } from './temporal-orders';
 import { WorkflowReads } from './workflow-reads';
@@ -21,9 +23,14 @@ export async function startApi(
   orm: MikroORM,
   temporalAddress: string,
   extraHandler?: RequestHandler,
+  /** Who may call the Web UI's codec endpoint (/codec/decode); by default nobody. */
+  codecAccess: CodecAccess = NO_CODEC_ACCESS,
 ): Promise<RunningApi> {
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const dataConverter = encryptingDataConverter(config.payloadKeys);
+  const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
+  const codecs = dataConverter?.payloadCodecs ?? [];
+  const codecHandler = codecs.length > 0 ? codecEndpoint({ codecs, ...codecAccess }) : undefined;
   const reads = new WorkflowReads(client);
   const feed = new StatusFeed(reads);
   const orders = new TemporalOrders({
@@ -45,7 +52,12 @@ export async function startApi(
     ),
     database: await orm.isConnected(),
   });
-  const api = createApi({ context: { orders, feed, catalog }, health, extraHandler });
+  const api = createApi({
+    context: { orders, feed, catalog },
+    health,
+    extraHandler: (request, response) =>
+      (codecHandler?.(request, response) ?? false) || (extraHandler?.(request, response) ?? false),
+  });
   await new Promise<void>((resolve) => api.server.listen(config.port, '0.0.0.0', resolve));
   const { port } = api.server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

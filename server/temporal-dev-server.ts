@@ -9,6 +9,8 @@ export interface DevServerOptions {
   dbFile: string;
   port: number;
   uiPort: number;
+  /** The remote codec the Web UI calls to show encrypted payloads (the API's /codec). */
+  codecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -51,6 +53,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       String(options.uiPort),
       '--log-level',
       'error',
+      ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
