@@ -14,7 +14,7 @@ import {
   type Payload,
   type PayloadCodec,
 } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA_KEY = 'encryption-key-id';
@@ -25,6 +25,8 @@ const KEY_BYTES = 32;
 const NONCE_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// A CommonJS module: Node's ESM loader (tsx) sees only its default export.
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
 
 /** A key and the id written beside every payload it encrypts. The KeyObject never prints its bytes. */
 export interface PayloadKey {
@@ -129,7 +131,7 @@ export class EncryptionCodec implements PayloadCodec {
   private encrypt(payload: Payload): Payload {
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv(CIPHER, this.current.key, nonce);
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = ProtoPayload.encode(payload).finish();
     return {
       metadata: {
         [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING),
@@ -168,7 +170,7 @@ export class EncryptionCodec implements PayloadCodec {
         `a payload encrypted with key "${keyId}" fails authentication: it was altered, or the key under that id changed`,
       );
     }
-    const { metadata, data } = temporal.api.common.v1.Payload.decode(plain);
+    const { metadata, data } = ProtoPayload.decode(plain);
     return { metadata, data };
   }
 }
