@@ -57,6 +57,14 @@ module.exports = {
       to: { path: '^(worker/activities|database)/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'workflows-never-reach-the-payload-codec',
+      comment:
+        'The payload codec (node:crypto) runs in the worker and the API, outside the workflow sandbox; workflows must not load it, even through another module.',
+      severity: 'error',
+      from: { path: '^worker/workflows/' },
+      to: { path: ['^common/payload-codec\\.ts$', '^(node:)?crypto$'], reachable: true },
+    },
+    {
       name: 'tests-are-nobodys-library',
       comment: 'scripts/ and bench/ use the project modules, not test/support.',
       severity: 'error',

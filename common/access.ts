@@ -94,3 +94,10 @@ export function catalogueEditAccess(caller: Caller): Verdict {
   if (caller.kind === 'anonymous') return 'UNAUTHENTICATED';
   return caller.role === 'admin' ? 'ALLOWED' : 'FORBIDDEN';
 }
+
+/** Temporal payloads hold customers' names and addresses: staff and admin may read them (the Web UI's codec). */
+export function payloadReadAccess(caller: Caller): Verdict {
+  if (caller.kind === 'system') return 'ALLOWED';
+  if (caller.kind === 'anonymous') return 'UNAUTHENTICATED';
+  return isStaff(caller.role) ? 'ALLOWED' : 'FORBIDDEN';
+}

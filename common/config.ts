@@ -2,6 +2,7 @@
 import { parseDuration } from './duration';
 import { NUMBER_LIMITS, type RangeLimit, SUBSCRIPTION_LIMITS } from './limits';
 import type { OrderSettings } from './order';
+import { type PayloadKeys, parsePayloadKeys } from './payload-codec';
 import { parseWorkerRoles, type WorkerRole } from './task-queues';
 
 export interface Config {
@@ -17,6 +18,8 @@ export interface Config {
   workerRoles: WorkerRole[];
   /** How long the simulated payment provider takes to answer; lets a test lose a response on purpose. */
   simulatedProviderLatencyMs: number;
+  /** PAYLOAD_KEY (encrypts) and PAYLOAD_OLD_KEYS (decrypt only); unset means payloads go to Temporal in clear. */
+  payloadKeys: PayloadKeys | undefined;
   order: OrderSettings;
   auth: AuthSettings;
   /** Origins other than the API's own that browsers may call it from (HTTP CORS and the WebSocket Origin). */
@@ -87,6 +90,7 @@ export function readConfig(env: Env = process.env): Config {
     taskQueue: env.TASK_QUEUE || 'orders',
     workerRoles: parseWorkerRoles(env.WORKER_ROLES ?? ''),
     simulatedProviderLatencyMs: integer(env, 'SIMULATED_PROVIDER_LATENCY_MS', 0),
+    payloadKeys: parsePayloadKeys(env.PAYLOAD_KEY, env.PAYLOAD_OLD_KEYS),
     order: {
       paymentTimeoutMs: duration(env, 'PAYMENT_TIMEOUT', '30m'),
       auditTimeoutMs: duration(env, 'AUDIT_TIMEOUT', '24h'),

@@ -5,12 +5,15 @@
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
+import { describePayloadEncryption, encryptingDataConverter } from '../common/payload-codec';
 import { seedDemoProducts } from '../database/catalog';
 import { openOrm } from '../database/orm';
 import { createActivities } from '../worker/activities';
 import { createOrderWorker } from '../worker/run-worker';
 import { runtimeLogger } from '../worker/runtime-logger';
 import { firstOf } from './app';
+import { CODEC_PATH, devCodecAccess } from './codec-endpoint';
+import { devPayloadKeyFile, devPayloadKeys } from './dev-payload-key';
 import { DEV_TOKEN_PATH, devSecret, devTokenHandler } from './dev-tokens';
 import { startApi } from './start-api';
 import { startTemporalDevServer } from './temporal-dev-server';
@@ -26,6 +29,9 @@ const devSigning = !auth.disabled && !auth.jwksUrl;
 const config = devSigning
   ? { ...configured, auth: { ...auth, jwtSecret: auth.jwtSecret ?? devSecret(DEV_SECRET_FILE) } }
   : configured;
+const devDbFile = process.env.TEMPORAL_DEV_DB || '.data/temporal.sqlite';
+const webUiPort = Number(process.env.TEMPORAL_DEV_UI_PORT ?? 8233);
+const payloadKeys = devPayloadKeys(config.payloadKeys, devPayloadKeyFile(devDbFile));
 const cleanups: (() => Promise<void>)[] = [];
 /** Set by Ctrl-C or SIGTERM; during start-up the next finished step notices it and everything stops. */
 let stopRequested = false;
@@ -71,9 +77,10 @@ try {
     const devServer = await launch(
       () =>
         startTemporalDevServer({
-          dbFile: process.env.TEMPORAL_DEV_DB || '.data/temporal.sqlite',
+          dbFile: devDbFile,
           port: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
-          uiPort: Number(process.env.TEMPORAL_DEV_UI_PORT ?? 8233),
+          uiPort: webUiPort,
+          codecEndpoint: `http://localhost:${config.port}${CODEC_PATH}`,
         }),
       (server) => server.stop(),
     );
@@ -91,10 +98,11 @@ try {
   const api = await launch(
     () =>
       startApi(
-        config,
+        { ...config, payloadKeys },
         orm,
         address,
         devSigning ? firstOf(devTokenHandler(config.auth), webDemoHandler()) : webDemoHandler(),
+        devCodecAccess(webUiPort),
       ),
     (running) => running.close(),
   );
@@ -111,6 +119,7 @@ try {
         taskQueue: config.taskQueue,
         activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
         onStatusChange: (orderId) => api.feed.nudge(orderId),
+        dataConverter: encryptingDataConverter(payloadKeys),
       });
       return { worker, running: worker.run() };
     },
@@ -125,7 +134,8 @@ try {
 Orderflow is running
   demo page        ${api.url}/
   GraphQL/GraphiQL ${api.url}/graphql
-  Temporal Web UI  ${temporalUi}
+  Temporal Web UI  ${temporalUi} (payloads decoded through ${api.url}${CODEC_PATH})
+  ${describePayloadEncryption(payloadKeys)}
   inventory        ${config.databaseUrl ? 'MySQL' : config.sqlitePath}${devSigning ? tokenHelp(api.url) : ''}
 Ctrl-C stops everything.`);
 } catch (error) {

@@ -1,5 +1,6 @@
 /** `npm run server`: the API alone, against TEMPORAL_ADDRESS and DATABASE_URL (or the SQLite file). */
 import { readConfig } from '../common/config';
+import { describePayloadEncryption } from '../common/payload-codec';
 import { openOrm } from '../database/orm';
 import { checkAuthSettings } from './authentication';
 import { type RunningApi, startApi } from './start-api';
@@ -32,6 +33,7 @@ try {
   process.exit(1);
 }
 console.log(`Orderflow API on ${api.url}/graphql (GraphiQL in a browser), demo page on ${api.url}/`);
+(config.payloadKeys ? console.log : console.warn)(`API: ${describePayloadEncryption(config.payloadKeys)}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

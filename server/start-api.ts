@@ -3,10 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/core';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../common/config';
+import { encryptingDataConverter } from '../common/payload-codec';
 import type { ProductInput } from '../common/product';
 import { listProducts, upsertProduct } from '../database/catalog';
 import { createApi, type RequestHandler } from './app';
 import { createAuthenticate } from './authentication';
+import { type CodecAccess, codecEndpoint, staffCodecAccess } from './codec-endpoint';
 import { PersistedDocuments } from './persisted-documents';
 import { StatusFeed } from './status-feed';
 import { TemporalOrders } from './temporal-orders';
@@ -23,9 +25,16 @@ export async function startApi(
   orm: MikroORM,
   temporalAddress: string,
   extraHandler?: RequestHandler,
+  /** Who may call the Web UI's codec endpoint (/codec/decode); by default staff and admin, by their token. */
+  codecAccess?: CodecAccess,
 ): Promise<RunningApi> {
+  const authenticate = createAuthenticate(config.auth);
   const connection = await Connection.connect({ address: temporalAddress });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const dataConverter = encryptingDataConverter(config.payloadKeys);
+  const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
+  const codecs = dataConverter?.payloadCodecs ?? [];
+  const access = codecAccess ?? staffCodecAccess(authenticate, config.corsOrigins);
+  const codecHandler = codecs.length > 0 ? codecEndpoint({ codecs, ...access }) : undefined;
   const reads = new WorkflowReads(client);
   const feed = new StatusFeed(reads, undefined, config.subscriptions.watchedOrders);
   const orders = new TemporalOrders({
@@ -49,11 +58,12 @@ export async function startApi(
   });
   const api = createApi({
     services: { orders, feed, catalog },
-    authenticate: createAuthenticate(config.auth),
+    authenticate,
     corsOrigins: config.corsOrigins,
     persistedDocuments: new PersistedDocuments(config.persistedOnly),
     health,
-    extraHandler,
+    extraHandler: (request, response) =>
+      (codecHandler?.(request, response) ?? false) || (extraHandler?.(request, response) ?? false),
     maxSubscriptionsPerConnection: config.subscriptions.perConnection,
   });
   await new Promise<void>((resolve) => api.server.listen(config.port, '0.0.0.0', resolve));

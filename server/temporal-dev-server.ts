@@ -15,6 +15,8 @@ export interface DevServerOptions {
   dbFile: string;
   port: number;
   uiPort: number;
+  /** The remote codec the Web UI calls to show encrypted payloads (the API's /codec). */
+  codecEndpoint?: string;
 }
 
 export interface DevServer {
@@ -120,6 +122,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       String(options.uiPort),
       '--log-level',
       'error',
+      ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ],
     { stdio: ['pipe', 'ignore', 'inherit'] },
   );

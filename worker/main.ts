@@ -4,6 +4,7 @@
  */
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
+import { describePayloadEncryption, encryptingDataConverter } from '../common/payload-codec';
 import { taskQueueOf } from '../common/task-queues';
 import { openOrm } from '../database/orm';
 import { createActivities } from './activities';
@@ -20,11 +21,13 @@ const worker = await createOrderWorker({
   taskQueue: config.taskQueue,
   roles: config.workerRoles,
   activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
+  dataConverter: encryptingDataConverter(config.payloadKeys),
 });
 const queues = config.workerRoles.map((role) => `"${taskQueueOf(config.taskQueue, role)}"`);
 console.log(
   `worker polling task queues ${queues.join(', ')} on ${config.temporalAddress ?? 'localhost:7233'}`,
 );
+(config.payloadKeys ? console.log : console.warn)(`worker: ${describePayloadEncryption(config.payloadKeys)}`);
 try {
   await worker.run();
 } finally {

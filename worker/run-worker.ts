@@ -3,6 +3,7 @@
  * `npm run worker`, dev mode and tests. The `orders` role runs the workflows.
  */
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { type InjectedSinks, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../common/task-queues';
 import type { OrderActivities } from './activities/contract';
@@ -23,6 +24,8 @@ export interface OrderWorkerOptions {
   onStatusChange?: (orderId: string, version: number) => void;
   /** A prebuilt bundle (tests build it once); by default the workflows are bundled at start. */
   workflowBundle?: WorkflowBundle;
+  /** The payload codec (common/payload-codec.ts) for every role: activities see names and addresses too. */
+  dataConverter?: DataConverter;
 }
 
 /** The workers of one process, run and stopped together. */
@@ -64,6 +67,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Or
       Worker.create({
         connection: options.connection,
         namespace,
+        dataConverter: options.dataConverter,
         taskQueue: taskQueueOf(options.taskQueue, role),
         // The orders worker also serves every activity: executions started before the split still have
         // activity tasks on the orders queue.

