@@ -37,7 +37,11 @@ beforeAll(async () => {
   databaseUrl.host = database.address;
   // Only the API goes through the proxies; the worker keeps its own way to both.
   apiOrm = await openOrm({ databaseUrl: databaseUrl.toString(), sqlitePath: '' });
-  api = await startApi(readConfig({ PORT: '0', TASK_QUEUE }), apiOrm, temporal.address);
+  api = await startApi(
+    readConfig({ PORT: '0', TASK_QUEUE, AUTH_DISABLED: 'true' }),
+    apiOrm,
+    temporal.address,
+  );
   worker = await startWorker(env, TASK_QUEUE, createActivities({ orm: db.orm }));
   running = worker.run();
 });
