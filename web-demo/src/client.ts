@@ -76,10 +76,12 @@ const socket = createClient({
   connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
   on: {
     connecting: (isRetry) => announce(isRetry ? 'reconnecting' : 'connecting'),
-    connected: (opened) => {
-      openSocket = opened as WebSocket;
-      announce('live');
+    // Kept from the moment the socket opens, before the server acknowledges it: a sign-in in between must
+    // still reconnect it, or the connection would go on as whoever it was opened for.
+    opened: (socket) => {
+      openSocket = socket as WebSocket;
     },
+    connected: () => announce('live'),
     closed: () => {
       clearTimeout(pongTimer);
       announce('reconnecting');
