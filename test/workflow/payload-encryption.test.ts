@@ -3,7 +3,7 @@
  * server without the codec, holds neither the customer's name nor the address, failure messages included; a
  * client with the codec reads the order in full.
  */
-import { Client, WorkflowFailedError } from '@temporalio/client';
+import { Client, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   ApplicationFailure,
   defaultPayloadConverter,
@@ -135,6 +135,15 @@ describe('payload encryption', () => {
       args: [input],
     });
     await reachStatus(handle, 'AWAITING_PAYMENT');
+    // A refusal's message, encoded by the workflow's update validator, still reaches the API (temporal-orders.ts).
+    const refused = await handle
+      .executeUpdate(ORDER_ACTIONS.pay.update, { args: [{ paymentMethod: ' ' }] })
+      .catch((thrown: unknown) => thrown);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({
+      type: 'INVALID_INPUT',
+      message: 'paymentMethod is empty',
+    });
     await handle.executeUpdate(ORDER_ACTIONS.pay.update, { args: [{ paymentMethod: 'tok_visa' }] });
 
     // The workflow still sees the business code and the message (findBusinessFailure), and the order's state,
