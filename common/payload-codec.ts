@@ -1,13 +1,14 @@
 /**
  * Names and addresses must never sit in clear in Temporal histories: this codec encrypts every payload with
  * AES-256-GCM before it leaves the process (client, worker, the Web UI's codec endpoint) and decrypts it on the
- * way back. The key id travels in the payload's metadata, so keys rotate: the current key encrypts, older keys
+ * way back; failure messages and stack traces become payloads first (failure-converter.cjs). The key id travels in the payload's metadata, so keys rotate: the current key encrypts, older keys
  * only decrypt. A payload that was never encrypted (histories from before the codec) passes through as it is.
  *
  * Node-only (node:crypto): the worker and the API import it, the workflow bundle never does (the codec runs
  * outside the workflow sandbox; a dependency rule keeps workflows from reaching this file).
  */
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import {
   type DataConverter,
   METADATA_ENCODING_KEY,
@@ -175,9 +176,24 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The data converter for clients and workers: the default payload converter behind the codec; none without keys. */
+/**
+ * The failure converter that moves failure messages and stack traces into a payload, so the codec encrypts them
+ * too (failure-converter.cjs). Temporal loads it by path, in the workflow sandbox as well: a prebuilt workflow
+ * bundle must be built with it (`bundleWorkflowCode({ failureConverterPath })`).
+ */
+export const ENCODING_FAILURE_CONVERTER_PATH = fileURLToPath(
+  new URL('./failure-converter.cjs', import.meta.url),
+);
+
+/**
+ * The data converter for clients and workers: the default payload converter behind the codec, failure messages
+ * and stack traces moved into payloads; none without keys. Without keys failures stay as Temporal writes them:
+ * with no codec, encoding them would hide the message from the Web UI and the CLI and protect nothing.
+ */
 export function encryptingDataConverter(keys: PayloadKeys | undefined): DataConverter | undefined {
-  return keys ? { payloadCodecs: [new EncryptionCodec(keys)] } : undefined;
+  return keys
+    ? { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath: ENCODING_FAILURE_CONVERTER_PATH }
+    : undefined;
 }
 
 /** The line `npm run server`, `npm run worker` and `npm run dev` print at start. */

@@ -4,7 +4,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { type InjectedSinks, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  type InjectedSinks,
+  type Logger,
+  type NativeConnection,
+  Worker,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../common/task-queues';
 import type { OrderActivities } from './activities/contract';
 import { ACTIVITY_ROLES } from './activity-roles';
@@ -22,10 +29,30 @@ export interface OrderWorkerOptions {
   roles?: readonly WorkerRole[];
   /** Told of every status change as it happens, so a feed in the same process need not wait for a poll. */
   onStatusChange?: (orderId: string, version: number) => void;
-  /** A prebuilt bundle (tests build it once); by default the workflows are bundled at start. */
+  /**
+   * A prebuilt bundle (tests build it once), from bundleOrderWorkflows with this worker's data converter; by
+   * default the workflows are bundled at start.
+   */
   workflowBundle?: WorkflowBundle;
   /** The payload codec (common/payload-codec.ts) for every role: activities see names and addresses too. */
   dataConverter?: DataConverter;
+}
+
+/**
+ * The workflows bundled ahead of time for workers with this data converter: its converters run inside the
+ * workflow sandbox too, so a bundle built without the failure converter would write the workflows' own failures
+ * (a shipment's undeliverable address) in clear.
+ */
+export function bundleOrderWorkflows(
+  dataConverter: DataConverter | undefined,
+  logger?: Logger,
+): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    payloadConverterPath: dataConverter?.payloadConverterPath,
+    failureConverterPath: dataConverter?.failureConverterPath,
+    logger,
+  });
 }
 
 /** The workers of one process, run and stopped together. */

