@@ -12,6 +12,7 @@ import { signDevToken } from '../../server/dev-tokens';
 import { collectOverWebSocket, post, sseMessages } from '../support/graphql-client';
 import { type Shelf, stockShelf } from '../support/ledger';
 import { type Stack, startStack } from '../support/stack';
+import { TEST_ADDRESS } from '../support/temporal';
 
 const SECRET = 'access-suite-secret-0123456789abcdef';
 const AUTH: AuthSettings = {
@@ -48,13 +49,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-const ADDRESS = {
-  name: 'Ada',
-  line1: '12 St James Sq',
-  city: 'London',
-  postalCode: 'SW1Y 4JH',
-  country: 'GB',
-};
+const ADDRESS = TEST_ADDRESS;
 const ORDER_FIELDS = 'order { id customerId status } userErrors { field code message }';
 const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { ${ORDER_FIELDS} } }`;
 const ACTIONS = {

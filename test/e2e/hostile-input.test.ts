@@ -15,6 +15,7 @@ import WebSocket from 'ws';
 import { ORDER_ACTIONS } from '../../common/actions';
 import { ORDER_STATUS_SUBSCRIPTION } from '../support/graphql-client';
 import { type Stack, startStack } from '../support/stack';
+import { TEST_ADDRESS } from '../support/temporal';
 
 const PER_CONNECTION = 5;
 const WATCHED_ORDERS = 4;
@@ -23,13 +24,7 @@ let url: string;
 const awaiting: string[] = [];
 
 const SKU = 'HOSTILE-MUG';
-const ADDRESS = {
-  name: 'Ada',
-  line1: '12 St James Sq',
-  city: 'London',
-  postalCode: 'SW1Y 4JH',
-  country: 'GB',
-};
+const ADDRESS = TEST_ADDRESS;
 const KB60 = 'x'.repeat(60 * 1024);
 const MB = 'x'.repeat(1024 * 1024);
 

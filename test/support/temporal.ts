@@ -87,6 +87,15 @@ export const TEST_SETTINGS: OrderSettings = {
   orderLimitCents: 1_000_000,
 };
 
+/** A deliverable address (postal code 00000 is the undeliverable one). */
+export const TEST_ADDRESS = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Sq',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
+
 let orderCounter = 0;
 export function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
   orderCounter += 1;
@@ -94,13 +103,7 @@ export function orderInput(overrides: Partial<OrderInput> = {}): OrderInput {
     orderId: `order-${process.pid}-${Date.now()}-${orderCounter}`,
     customerId: 'customer-1',
     items: [{ sku: 'MUG', quantity: 2 }],
-    address: {
-      name: 'Ada Lovelace',
-      line1: '12 St James Sq',
-      city: 'London',
-      postalCode: 'SW1Y 4JH',
-      country: 'GB',
-    },
+    address: TEST_ADDRESS,
     settings: TEST_SETTINGS,
     ...overrides,
   };
