@@ -83,9 +83,12 @@ export function placingFor(
 ): 'UNAUTHENTICATED' | 'FORBIDDEN' | { customerId: string | null } {
   if (caller.kind === 'anonymous') return 'UNAUTHENTICATED';
   if (caller.kind === 'user' && !isStaff(caller.role)) {
-    return customerId && customerId !== caller.subject ? 'FORBIDDEN' : { customerId: caller.subject };
+    if (customerId === null || customerId === undefined) return { customerId: caller.subject };
+    // A blank one is a mistake in the input, not another customer: validation answers it.
+    if (customerId === caller.subject || !customerId.trim()) return { customerId };
+    return 'FORBIDDEN';
   }
-  return { customerId: customerId || null };
+  return { customerId: customerId ?? null };
 }
 
 /** The catalogue: anyone reads it, only admin changes it. */

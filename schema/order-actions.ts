@@ -106,7 +106,7 @@ builder.mutationFields((t) => ({
     description: 'Starts the order; answers once it has been validated and its stock reserved (or refused).',
     args: { input: t.arg({ type: PlaceOrderInput, required: true }) },
     resolve: (_root, { input }, ctx) => {
-      const placing = placingFor(ctx.caller, input.customerId?.trim());
+      const placing = placingFor(ctx.caller, input.customerId);
       if (placing === 'FORBIDDEN') {
         const message = 'a customer places orders for themselves only; leave customerId out';
         return { order: null, userErrors: [forbidden(['input', 'customerId'], message)] };
@@ -116,7 +116,7 @@ builder.mutationFields((t) => ({
       const order = {
         ...input,
         orderId: input.orderId === null || input.orderId === undefined ? null : String(input.orderId),
-        customerId: placing.customerId ?? '',
+        customerId: placing.customerId?.trim() ?? '',
         flagged: input.flagged ?? false,
       };
       const problems = placeOrderProblems(order);

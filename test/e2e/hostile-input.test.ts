@@ -10,9 +10,13 @@ import { runInNewContext } from 'node:vm';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { getIntrospectionQuery } from 'graphql';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import type { Role } from '../../common/access';
 import { ORDER_ACTIONS } from '../../common/actions';
+import { readConfig } from '../../common/config';
+import { signDevToken } from '../../server/dev-tokens';
 import { ORDER_STATUS_SUBSCRIPTION } from '../support/graphql-client';
 import { type Stack, startStack } from '../support/stack';
 import { TEST_ADDRESS } from '../support/temporal';
@@ -74,10 +78,31 @@ async function send(
   return answerOf(response.status, text);
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
-const raw = (body: string, headers: Record<string, string> = JSON_HEADERS) => send(body, headers);
-const gql = (query: string, variables: Record<string, unknown> = {}) =>
-  raw(JSON.stringify({ query, variables }));
+/**
+ * Identity is on: every case carries a valid token of the role that may send it, so it reaches validation
+ * (the orders are the customer `hostile`'s); the hostile tokens have cases of their own.
+ */
+const SECRET = 'hostile-suite-secret-0123456789abcdef';
+const tokens: Record<Role, string> = { customer: '', staff: '', admin: '' };
+const jsonHeaders = (role: Role = 'customer', token = tokens[role]) => ({
+  'content-type': 'application/json',
+  accept: 'application/json',
+  authorization: `Bearer ${token}`,
+});
+const connectionInit = (token = tokens.customer) =>
+  JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } });
+const raw = (body: string, headers: Record<string, string> = jsonHeaders()) => send(body, headers);
+const gql = (query: string, variables: Record<string, unknown> = {}, role: Role = 'customer') =>
+  raw(JSON.stringify({ query, variables }), jsonHeaders(role));
+/** A request with this Authorization header instead of a valid token. */
+const withAuthorization = (authorization: string) =>
+  raw(JSON.stringify({ query: '{ products { sku } }' }), { ...jsonHeaders(), authorization });
+const forged = (claims: Record<string, unknown>, subject: string, secret = SECRET) =>
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
 
 const order = (over: Record<string, unknown> = {}) => ({
   orderId: `hostile-${process.pid}-${Math.random().toString(36).slice(2)}`,
@@ -87,10 +112,16 @@ const order = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 const place = (over: Record<string, unknown>) => gql(PLACE, { i: order(over) });
+/** Staff place on a customer's behalf, so a customer id they name reaches validation. */
+const placeAs = (role: Role, over: Record<string, unknown>) => gql(PLACE, { i: order(over) }, role);
 const line = (over: Record<string, unknown>) => place({ items: [{ sku: SKU, quantity: 1, ...over }] });
 const address = (over: Record<string, unknown>) => place({ address: { ...ADDRESS, ...over } });
 const product = (over: Record<string, unknown>) =>
-  gql(UPSERT, { i: { sku: SKU, name: 'Mug', priceCents: 1500, stock: 1000, discontinued: false, ...over } });
+  gql(
+    UPSERT,
+    { i: { sku: SKU, name: 'Mug', priceCents: 1500, stock: 1000, discontinued: false, ...over } },
+    'admin',
+  );
 const payment = (over: Record<string, unknown>) =>
   gql(PAY, { i: { orderId: awaiting[0], paymentMethod: 'tok_visa', ...over } });
 const repeat = (count: number, text: (index: number) => string) =>
@@ -99,7 +130,11 @@ const repeat = (count: number, text: (index: number) => string) =>
 /** Frames sent over one graphql-ws socket (after connection_init unless `init` is false), and what came back. */
 function exchange(
   frames: (string | Buffer)[],
-  { init = true, waitMs = 2_000 }: { init?: boolean; waitMs?: number } = {},
+  {
+    init = true,
+    waitMs = 2_000,
+    token = tokens.customer,
+  }: { init?: boolean; waitMs?: number; token?: string } = {},
 ): Promise<string> {
   return new Promise((resolve) => {
     const socket = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
@@ -113,7 +148,7 @@ function exchange(
     const sendAll = () => {
       for (const frame of frames) socket.send(frame);
     };
-    socket.on('open', () => (init ? socket.send(JSON.stringify({ type: 'connection_init' })) : sendAll()));
+    socket.on('open', () => (init ? socket.send(connectionInit(token)) : sendAll()));
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as {
         type: string;
@@ -129,6 +164,10 @@ function exchange(
   });
 }
 
+/** A JWT with `alg: none` and no signature: what a forger sends when he has no key at all. */
+const unsigned = (claims: Record<string, unknown>) =>
+  `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+
 const subscribe = (id: string, variables: Record<string, unknown>) =>
   JSON.stringify({ id, type: 'subscribe', payload: { query: ORDER_STATUS_SUBSCRIPTION, variables } });
 
@@ -140,7 +179,7 @@ function oneTooMany(orderIds: string[], count: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
     let snapshots = 0;
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('open', () => socket.send(connectionInit()));
     socket.on('message', (data) => {
       const message = JSON.parse(String(data)) as {
         id?: string;
@@ -220,7 +259,7 @@ const cases: Case[] = [
             controller.close();
           },
         }) as unknown as BodyInit,
-        JSON_HEADERS,
+        jsonHeaders(),
       ),
     answer: '411 NO_CODE',
   },
@@ -385,22 +424,22 @@ const cases: Case[] = [
   },
   {
     name: 'customerId 129 characters',
-    send: () => place({ customerId: 'c'.repeat(129) }),
+    send: () => placeAs('staff', { customerId: 'c'.repeat(129) }),
     answer: '200 INVALID_INPUT@input.customerId',
   },
   {
     name: 'customerId 5,000 characters',
-    send: () => place({ customerId: 'c'.repeat(5000) }),
+    send: () => placeAs('staff', { customerId: 'c'.repeat(5000) }),
     answer: '200 INVALID_INPUT@input.customerId',
   },
   {
     name: 'customerId with a line break',
-    send: () => place({ customerId: 'ada\nbob' }),
+    send: () => placeAs('staff', { customerId: 'ada\nbob' }),
     answer: '200 INVALID_INPUT@input.customerId',
   },
   {
     name: 'customerId a lone surrogate',
-    send: () => place({ customerId: 'ada\ud800' }),
+    send: () => placeAs('staff', { customerId: 'ada\ud800' }),
     answer: '200 INVALID_INPUT@input.customerId',
   },
   { name: 'customerId 1 MB', send: () => place({ customerId: MB }), answer: '413 NO_CODE' },
@@ -530,7 +569,7 @@ const cases: Case[] = [
   },
   {
     name: 'audit reason 501 characters',
-    send: () => gql(AUDIT, { i: { orderId: awaiting[0], approve: false, reason: 'r'.repeat(501) } }),
+    send: () => gql(AUDIT, { i: { orderId: awaiting[0], approve: false, reason: 'r'.repeat(501) } }, 'staff'),
     answer: '200 INVALID_INPUT@input.reason',
   },
   {
@@ -540,17 +579,18 @@ const cases: Case[] = [
   },
   {
     name: 'return decision reason 501 characters',
-    send: () => gql(APPROVE, { i: { orderId: awaiting[0], approve: false, reason: 'r'.repeat(501) } }),
+    send: () =>
+      gql(APPROVE, { i: { orderId: awaiting[0], approve: false, reason: 'r'.repeat(501) } }, 'staff'),
     answer: '200 INVALID_INPUT@input.reason',
   },
   {
     name: 'reject an audit not asked for',
-    send: () => gql(AUDIT, { i: { orderId: awaiting[0], approve: false } }),
+    send: () => gql(AUDIT, { i: { orderId: awaiting[0], approve: false } }, 'staff'),
     answer: '200 NOT_AWAITING_AUDIT',
   },
   {
     name: 'decide a return not asked for',
-    send: () => gql(APPROVE, { i: { orderId: awaiting[0], approve: true } }),
+    send: () => gql(APPROVE, { i: { orderId: awaiting[0], approve: true } }, 'staff'),
     answer: '200 NO_RETURN_REQUESTED',
   },
   {
@@ -686,6 +726,74 @@ const cases: Case[] = [
       }),
     answer: '200 not-json',
   },
+  // Tokens
+  {
+    name: 'an empty Authorization header: anonymous, who may read the products',
+    send: () => withAuthorization(''),
+    answer: '200',
+  },
+  {
+    name: 'no token, placing an order',
+    send: () =>
+      raw(JSON.stringify({ query: PLACE, variables: { i: order() } }), {
+        'content-type': 'application/json',
+      }),
+    answer: '200 UNAUTHENTICATED',
+  },
+  {
+    name: 'a token of 5,000 characters',
+    send: () => withAuthorization(`Bearer ${'a'.repeat(5_000)}`),
+    answer: '401 UNAUTHENTICATED',
+  },
+  {
+    name: 'a Basic credential',
+    send: () => withAuthorization('Basic aG9zdGlsZTpwdw=='),
+    answer: '401 UNAUTHENTICATED',
+  },
+  {
+    name: 'a token signed with another secret',
+    send: async () =>
+      withAuthorization(`Bearer ${await forged({}, 'hostile', 'another-secret-0123456789abcdefghij')}`),
+    answer: '401 UNAUTHENTICATED',
+  },
+  {
+    name: 'a token with a 5,000-character sub',
+    send: async () => withAuthorization(`Bearer ${await forged({}, 'x'.repeat(5_000))}`),
+    answer: '401 UNAUTHENTICATED',
+  },
+  {
+    name: 'a token with a control character in sub',
+    send: async () => withAuthorization(`Bearer ${await forged({}, 'hos\u0000tile')}`),
+    answer: '401 UNAUTHENTICATED',
+  },
+  {
+    name: 'a token with role root',
+    send: async () => withAuthorization(`Bearer ${await forged({ role: 'root' }, 'hostile')}`),
+    answer: '401 UNAUTHENTICATED',
+  },
+  {
+    name: 'a token with alg none',
+    send: () => withAuthorization(`Bearer ${unsigned({ sub: 'hostile', role: 'admin' })}`),
+    answer: '401 UNAUTHENTICATED',
+  },
+  {
+    name: 'a customer placing for another customer',
+    send: () => place({ customerId: 'someone-else' }),
+    answer: '200 FORBIDDEN@input.customerId',
+  },
+  {
+    name: 'a customer editing the catalogue',
+    send: () => gql(UPSERT, { i: { sku: SKU, name: 'Free', priceCents: 0, stock: 1, discontinued: false } }),
+    answer: '200 FORBIDDEN',
+  },
+  {
+    name: 'ws: a forged token at connection_init',
+    send: async () =>
+      exchange([], {
+        token: await forged({ role: 'admin' }, 'hostile', 'another-secret-0123456789abcdefghij'),
+      }),
+    answer: 'close 4403',
+  },
   // graphql-ws
   { name: 'ws: not JSON', send: () => exchange(['this is not json']), answer: 'close 4400' },
   {
@@ -695,7 +803,7 @@ const cases: Case[] = [
   },
   {
     name: 'ws: connection_init twice',
-    send: () => exchange([JSON.stringify({ type: 'connection_init' })]),
+    send: () => exchange([connectionInit()]),
     answer: 'close 4429',
   },
   {
@@ -763,7 +871,7 @@ const cases: Case[] = [
 async function snapshot(): Promise<string> {
   const response = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: JSON_HEADERS,
+    headers: jsonHeaders('admin'),
     body: JSON.stringify({
       query: `{ products { sku name priceCents available reserved sold discontinued warehouse }
         orders(first: 100) { nodes { id status version totalCents } } }`,
@@ -781,16 +889,21 @@ function heapAfterGc(): number {
 
 beforeAll(async () => {
   stack = await startStack('hostile-input', {
+    AUTH_JWT_SECRET: SECRET,
     MAX_SUBSCRIPTIONS_PER_CONNECTION: String(PER_CONNECTION),
     MAX_WATCHED_ORDERS: String(WATCHED_ORDERS),
   });
+  const auth = readConfig({ AUTH_JWT_SECRET: SECRET }).auth;
+  tokens.customer = await signDevToken(auth, 'customer', 'hostile');
+  tokens.staff = await signDevToken(auth, 'staff', 'hostile-staff');
+  tokens.admin = await signDevToken(auth, 'admin', 'hostile-admin');
   url = stack.api.url;
   expect(await product({})).toBe('200');
   for (let index = 0; index < WATCHED_ORDERS + 1; index += 1) {
     const input = order();
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
-      headers: JSON_HEADERS,
+      headers: jsonHeaders(),
       body: JSON.stringify({ query: PLACE, variables: { i: input } }),
     });
     expect(await response.text()).toContain('AWAITING_PAYMENT');

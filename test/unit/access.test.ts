@@ -68,6 +68,7 @@ describe('who may list, place and edit the catalogue', () => {
     ['customer', null, { customerId: 'ada' }],
     ['customer', 'ada', { customerId: 'ada' }],
     ['customer', 'bob', 'FORBIDDEN'],
+    ['customer', ' ', { customerId: ' ' }],
     ['staff', 'bob', { customerId: 'bob' }],
     ['staff', null, { customerId: null }],
     ['admin', 'bob', { customerId: 'bob' }],
