@@ -4,7 +4,12 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { type InjectedSinks, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  type InjectedSinks,
+  type NativeConnection,
+  Worker,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../common/task-queues';
 import type { OrderActivities } from './activities/contract';
 import { ACTIVITY_ROLES } from './activity-roles';
@@ -22,8 +27,8 @@ export interface OrderWorkerOptions {
   roles?: readonly WorkerRole[];
   /** Told of every status change as it happens, so a feed in the same process need not wait for a poll. */
   onStatusChange?: (orderId: string, version: number) => void;
-  /** A prebuilt bundle (tests build it once); by default the workflows are bundled at start. */
-  workflowBundle?: WorkflowBundle;
+  /** A prebuilt bundle, or the path of one; by default the workflows are bundled at start. */
+  workflowBundle?: WorkflowBundleOption;
   /** The payload codec (common/payload-codec.ts) for every role: activities see names and addresses too. */
   dataConverter?: DataConverter;
 }
