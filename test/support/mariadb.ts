@@ -19,7 +19,7 @@ export interface OwnMariaDb {
   url: string;
   /** SIGKILLs the server: every connection drops and new ones are refused, as in a crash. */
   crash(): Promise<void>;
-  /** Starts it again on the same data directory and port; resolves once it answers. */
+  /** Starts it again on the same data directory and port (if it is not running); resolves once it answers. */
   start(): Promise<void>;
   /** Stops it and removes its data directory. */
   remove(): Promise<void>;
@@ -68,6 +68,7 @@ export async function startOwnMariaDb(): Promise<OwnMariaDb> {
   let server: ChildHandle | undefined;
 
   const start = async () => {
+    if (server) return;
     server = spawnCommand(MARIADBD, [
       '--no-defaults',
       `--datadir=${dataDir}`,
