@@ -18,6 +18,8 @@ export interface Config {
   workerRoles: WorkerRole[];
   /** How long the simulated payment provider takes to answer; lets a test lose a response on purpose. */
   simulatedProviderLatencyMs: number;
+  /** A workflow bundle built beforehand (`bundleWorkflowCode`): the worker starts without bundling, seconds sooner. */
+  workflowBundlePath: string | undefined;
   /** PAYLOAD_KEY (encrypts) and PAYLOAD_OLD_KEYS (decrypt only); unset means payloads go to Temporal in clear. */
   payloadKeys: PayloadKeys | undefined;
   order: OrderSettings;
@@ -90,6 +92,7 @@ export function readConfig(env: Env = process.env): Config {
     taskQueue: env.TASK_QUEUE || 'orders',
     workerRoles: parseWorkerRoles(env.WORKER_ROLES ?? ''),
     simulatedProviderLatencyMs: integer(env, 'SIMULATED_PROVIDER_LATENCY_MS', 0),
+    workflowBundlePath: env.WORKFLOW_BUNDLE_PATH || undefined,
     payloadKeys: parsePayloadKeys(env.PAYLOAD_KEY, env.PAYLOAD_OLD_KEYS),
     order: {
       paymentTimeoutMs: duration(env, 'PAYMENT_TIMEOUT', '30m'),

@@ -22,6 +22,7 @@ const worker = await createOrderWorker({
   roles: config.workerRoles,
   activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
   dataConverter: encryptingDataConverter(config.payloadKeys),
+  workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
 });
 const queues = config.workerRoles.map((role) => `"${taskQueueOf(config.taskQueue, role)}"`);
 console.log(

@@ -11,6 +11,7 @@ import {
   type NativeConnection,
   Worker,
   type WorkflowBundle,
+  type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../common/task-queues';
 import type { OrderActivities } from './activities/contract';
@@ -30,10 +31,10 @@ export interface OrderWorkerOptions {
   /** Told of every status change as it happens, so a feed in the same process need not wait for a poll. */
   onStatusChange?: (orderId: string, version: number) => void;
   /**
-   * A prebuilt bundle (tests build it once), from bundleOrderWorkflows with this worker's data converter; by
-   * default the workflows are bundled at start.
+   * A prebuilt bundle or the path of one (tests build it once, `WORKFLOW_BUNDLE_PATH` for a worker process),
+   * made by bundleOrderWorkflows with this worker's data converter; by default the workflows are bundled at start.
    */
-  workflowBundle?: WorkflowBundle;
+  workflowBundle?: WorkflowBundleOption;
   /** The payload codec (common/payload-codec.ts) for every role: activities see names and addresses too. */
   dataConverter?: DataConverter;
 }

@@ -23,7 +23,11 @@ let stack: Stack;
 let orderId: string;
 
 beforeAll(async () => {
-  stack = await startStack('codec-endpoint-e2e', { PAYLOAD_KEY }, false, devCodecAccess(WEB_UI_PORT));
+  stack = await startStack(
+    'codec-endpoint-e2e',
+    { PAYLOAD_KEY },
+    { codecAccess: devCodecAccess(WEB_UI_PORT) },
+  );
   const shelf = await stockShelf(stack.db.orm);
   orderId = `codec-${process.pid}-${Date.now()}`;
   const placed = await post<{ placeOrder: { order: { status: string } } }>(

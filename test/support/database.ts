@@ -8,8 +8,8 @@ export const MARIADB_URL = process.env.TEST_MARIADB_URL ?? 'mysql://root@127.0.0
 
 export type TestDatabase = ScratchDatabase;
 
-export function createTestOrm(): Promise<TestDatabase> {
-  return createScratchDatabase(MARIADB_URL);
+export function createTestOrm(server = MARIADB_URL): Promise<TestDatabase> {
+  return createScratchDatabase(server);
 }
 
 /** For a test file of activity tests: a fresh database and the real activities on it, for the whole file. */

@@ -46,11 +46,14 @@ export function collectOverWebSocket(
   variables: Record<string, unknown>,
   onEvent: (event: StatusEvent) => void = () => undefined,
   token?: string,
+  /** graphql-ws's own reconnects send the same variables again; 0 leaves resuming to the caller. */
+  retryAttempts = 5,
 ): { done: Promise<StatusEvent[]>; close(): void } {
   const client = createClient({
     url: `${url.replace('http', 'ws')}/graphql`,
     webSocketImpl: WebSocket,
     lazy: true,
+    retryAttempts,
     connectionParams: token ? { authorization: `Bearer ${token}` } : undefined,
   });
   const events: StatusEvent[] = [];
@@ -78,6 +81,44 @@ export function collectOverWebSocket(
       void client.dispose();
     },
   };
+}
+
+/**
+ * Follows one order's stream over graphql-ws to its end as the demo page does: when the connection is lost (or the
+ * API answers ORDER_UNAVAILABLE) it subscribes again, with the last version it saw as `sinceVersion`. The first
+ * subscription asks from version 0, so the events should be every version once, in order.
+ */
+export function followResuming(
+  url: string,
+  orderId: string,
+  timeoutMs = 90_000,
+): { events: StatusEvent[]; done: Promise<{ events: StatusEvent[]; resubscriptions: number }> } {
+  const events: StatusEvent[] = [];
+  const done = (async () => {
+    const deadline = Date.now() + timeoutMs;
+    let lastError = '';
+    for (let resubscriptions = 0; Date.now() < deadline; resubscriptions += 1) {
+      const since = events.at(-1)?.version ?? 0;
+      const attempt = collectOverWebSocket(
+        url,
+        { id: orderId, since },
+        (event) => events.push(event),
+        undefined,
+        0,
+      );
+      try {
+        await attempt.done;
+        return { events, resubscriptions };
+      } catch (error) {
+        lastError = error instanceof Error ? error.message : String(error);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    throw new Error(
+      `order ${orderId}: the stream did not end within ${timeoutMs} ms; last error: ${lastError}`,
+    );
+  })();
+  return { events, done };
 }
 
 /** Collects every event of one subscription over Yoga's server-sent events until the stream ends. */

@@ -10,8 +10,8 @@ export interface Shelf {
 
 let shelves = 0;
 
-/** Each test gets its own SKUs (10 mugs in eu-west, 5 lamps in us-east, a discontinued item) to count on. */
-export async function stockShelf(orm: MikroORM): Promise<Shelf> {
+/** Each test gets its own SKUs (10 mugs in eu-west, 5 lamps in us-east unless told, a discontinued item) to count on. */
+export async function stockShelf(orm: MikroORM, stock = { mugs: 10, lamps: 5 }): Promise<Shelf> {
   shelves += 1;
   const suffix = `${process.pid}-${shelves}`;
   const shelf = { mug: `MUG-${suffix}`, lamp: `LAMP-${suffix}`, retired: `RETIRED-${suffix}` };
@@ -19,7 +19,7 @@ export async function stockShelf(orm: MikroORM): Promise<Shelf> {
     sku: shelf.mug,
     name: 'Mug',
     priceCents: 1500,
-    stock: 10,
+    stock: stock.mugs,
     discontinued: false,
     warehouse: 'eu-west',
   });
@@ -27,7 +27,7 @@ export async function stockShelf(orm: MikroORM): Promise<Shelf> {
     sku: shelf.lamp,
     name: 'Lamp',
     priceCents: 4000,
-    stock: 5,
+    stock: stock.lamps,
     discontinued: false,
     warehouse: 'us-east',
   });

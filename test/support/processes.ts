@@ -14,7 +14,18 @@ export interface ChildHandle {
 
 /** Runs a TypeScript entry point in its own node process (no npm or npx in between, so a kill reaches it). */
 export function spawnTs(entry: string, env: Record<string, string>): ChildHandle {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  return spawnCommand(process.execPath, ['--import', 'tsx', entry], env, entry);
+}
+
+/** Runs a program in the project's directory, its output kept to wait for and to show when something fails. */
+export function spawnCommand(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  /** How errors name the process. */
+  entry = command,
+): ChildHandle {
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -21,17 +21,24 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  /** No worker runs here: start one in another process from `processEnv`. */
+  workerApart?: boolean;
+  /** Who may call the codec endpoint. */
+  codecAccess?: CodecAccess;
+  /** The MariaDB server that holds the stack's scratch database (by default the shared one, `MARIADB_URL`). */
+  databaseServer?: string;
+}
+
 /**
- * With `workerApart`, no worker runs here: start one in another process from `processEnv`. A `PAYLOAD_KEY` in
- * `settings` encrypts payloads in the API and the worker alike; `codecAccess` says who may call its codec endpoint.
+ * A `PAYLOAD_KEY` in `settings` encrypts payloads in the API and the worker alike.
  */
 export async function startStack(
   taskQueue: string,
   settings: Record<string, string> = {},
-  workerApart = false,
-  codecAccess?: CodecAccess,
+  { workerApart = false, codecAccess, databaseServer }: StackOptions = {},
 ): Promise<Stack> {
-  const [env, db] = await Promise.all([startDevServer(), createTestOrm()]);
+  const [env, db] = await Promise.all([startDevServer(), createTestOrm(databaseServer)]);
   const processEnv = {
     TEMPORAL_ADDRESS: env.address,
     DATABASE_URL: db.databaseUrl,
