@@ -2,7 +2,7 @@
  * Reads of order workflows for the status feed and the API: the state by query, and the moment a workflow
  * closes. Reads in flight are tracked so the connection can close under none.
  */
-import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { getOrderQuery } from '../common/actions';
 import type { OrderState } from '../common/order';
 import { TemporarilyUnavailableError } from '../common/outcomes';
@@ -23,14 +23,17 @@ export class OrderCallError extends Error {
 }
 
 /**
- * gRPC statuses of a Temporal that is down, restarting or unreachable, after the client's own retries (some 20 s):
- * UNAVAILABLE (14) and DEADLINE_EXCEEDED (4).
+ * gRPC statuses that say the order cannot be reached now, after the client's own retries: UNAVAILABLE (14) and
+ * DEADLINE_EXCEEDED (4) when Temporal is down or no worker takes the query (all of them restarting), and
+ * FAILED_PRECONDITION (9) while the workflow's last task failed and waits for a worker to retry it.
  */
-const TEMPORAL_DOWN: ReadonlySet<number> = new Set([14, 4]);
+const TEMPORAL_DOWN: ReadonlySet<number> = new Set([14, 4, 9]);
 
+/** The status sits on a cause down the chain; a query's is a plain Error with a numeric `code`. */
 function temporalIsDown(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (isGrpcServiceError(cause) && TEMPORAL_DOWN.has(cause.code)) return true;
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === 'number' && TEMPORAL_DOWN.has(code)) return true;
   }
   return false;
 }
