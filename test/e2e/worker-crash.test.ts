@@ -10,7 +10,7 @@ import type { orderWorkflow } from '../../worker/workflows';
 import { createTestOrm, type TestDatabase } from '../support/database';
 import { readLedger, stockShelf } from '../support/ledger';
 import { type ChildHandle, spawnTs } from '../support/processes';
-import { orderInput, startDevServer, TEST_SETTINGS } from '../support/temporal';
+import { orderInput, startDevServer, TEST_SETTINGS, workflowBundleFile } from '../support/temporal';
 
 const TASK_QUEUE = 'worker-crash-test';
 let env: TestWorkflowEnvironment;
@@ -33,6 +33,8 @@ async function startWorkerProcess(): Promise<ChildHandle> {
     DATABASE_URL: db.databaseUrl,
     TASK_QUEUE,
     SIMULATED_PROVIDER_LATENCY_MS: '2000',
+    // The replacement starts from the prebuilt bundle, as a restarted production worker may.
+    WORKFLOW_BUNDLE_PATH: await workflowBundleFile(),
   });
   workers.push(worker);
   await worker.waitFor(/worker polling/);
