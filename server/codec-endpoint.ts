@@ -13,6 +13,8 @@ import { ANONYMOUS, payloadReadAccess } from '../common/access';
 import { PayloadDecryptionError } from '../common/payload-codec';
 import type { RequestHandler } from './app';
 import type { Authenticate } from './authentication';
+import { isAllowedOrigin } from './origins';
+import { BodyTooLargeError, readBody } from './request-body';
 
 export const CODEC_PATH = '/codec';
 /** A history's payloads go one event at a time; generous beside Temporal's own 2 MB per payload. */
@@ -105,17 +107,6 @@ function payloadToJson({ metadata, data }: Payload): JsonPayload {
   };
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `the body is larger than ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function payloadsOf(body: string): Payload[] {
   let parsed: unknown;
   try {
@@ -126,17 +117,6 @@ function payloadsOf(body: string): Payload[] {
   const payloads = (parsed as { payloads?: unknown } | null)?.payloads;
   if (!Array.isArray(payloads)) throw new HttpError(400, 'the body must be { "payloads": [...] }');
   return payloads.map(payloadFromJson);
-}
-
-/** Same origin (the API's own pages, or no browser at all) needs no CORS; another origin must be listed. */
-function originAllowed(request: IncomingMessage, origins: readonly string[]): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined || origins.includes(origin)) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false;
-  }
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {
@@ -162,7 +142,8 @@ export function codecEndpoint(options: CodecEndpointOptions): RequestHandler {
       response.setHeader('access-control-allow-origin', origin);
     }
     response.setHeader('vary', 'Origin');
-    if (!originAllowed(request, options.origins)) throw new HttpError(403, `origin ${origin} is not allowed`);
+    if (!isAllowedOrigin(origin, request.headers.host, options.origins))
+      throw new HttpError(403, `origin ${origin} is not allowed`);
     if (request.method === 'OPTIONS') {
       response.writeHead(204, {
         'access-control-allow-methods': 'POST, OPTIONS',
@@ -187,7 +168,7 @@ export function codecEndpoint(options: CodecEndpointOptions): RequestHandler {
       }
       throw new HttpError(403, 'this token may not read payloads');
     }
-    const payloads = await run(operation, payloadsOf(await readBody(request)));
+    const payloads = await run(operation, payloadsOf(await readBody(request, MAX_BODY_BYTES)));
     send(response, 200, { payloads: payloads.map(payloadToJson) });
   };
 
@@ -205,6 +186,7 @@ export function codecEndpoint(options: CodecEndpointOptions): RequestHandler {
     handle(request, response, operation).catch((error: unknown) => {
       if (response.headersSent) return void response.destroy();
       if (error instanceof HttpError) return send(response, error.status, { error: error.message });
+      if (error instanceof BodyTooLargeError) return send(response, 413, { error: error.message });
       // Unknown key id, altered ciphertext: the caller's payload, not our fault; the message holds no secret.
       if (error instanceof PayloadDecryptionError) return send(response, 422, { error: error.message });
       console.error(`codec endpoint ${operation}:`, error);

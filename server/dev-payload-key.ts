@@ -3,38 +3,16 @@
  * server's history file (`.data/payload-key`, git-ignored), so those histories stay readable across restarts.
  * `PAYLOAD_KEY` wins when set; the kept key then still decrypts what it wrote before.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { generatePayloadKey, type PayloadKeys, parsePayloadKey } from '../common/payload-codec';
+import { keptOrCreated, readKept } from './kept-secret';
 
 /** The key belongs with the histories it encrypts. */
 export function devPayloadKeyFile(temporalDevDb: string): string {
   return join(dirname(temporalDevDb), 'payload-key');
 }
 
-function readKept(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** Reads the kept key, or writes a new one (owner-only); of two processes racing, the second reads the first's. */
-function keptOrNewKey(file: string): string {
-  const kept = readKept(file);
-  if (kept !== undefined) return kept;
-  mkdirSync(dirname(file), { recursive: true });
-  const created = generatePayloadKey(`dev-${new Date().toISOString().slice(0, 10)}`);
-  try {
-    writeFileSync(file, `${created}\n`, { mode: 0o600, flag: 'wx' });
-    return created;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    return readKept(file) ?? created;
-  }
-}
+const newDevKey = () => generatePayloadKey(`dev-${new Date().toISOString().slice(0, 10)}`);
 
 function parseKept(file: string, entry: string) {
   try {
@@ -45,7 +23,7 @@ function parseKept(file: string, entry: string) {
 }
 
 export function devPayloadKeys(configured: PayloadKeys | undefined, file: string): PayloadKeys {
-  if (!configured) return { current: parseKept(file, keptOrNewKey(file)), older: [] };
+  if (!configured) return { current: parseKept(file, keptOrCreated(file, newDevKey)), older: [] };
   const kept = readKept(file);
   if (kept === undefined) return configured;
   const keptKey = parseKept(file, kept);

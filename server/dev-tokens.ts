@@ -4,24 +4,20 @@
  * without an identity provider. Never mounted by `npm run server`.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { SignJWT } from 'jose';
 import { ROLES, type Role } from '../common/access';
 import type { AuthSettings } from '../common/config';
 import type { RequestHandler } from './app';
 import { subjectProblem } from './authentication';
+import { keptOrCreated } from './kept-secret';
+import { readBody } from './request-body';
 
 export const DEV_TOKEN_PATH = '/dev/token';
 const TOKEN_LIFETIME = '12h';
 
 /** The secret in `file`, made once with 32 random bytes. */
 export function devSecret(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dirname(file), { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
+  return keptOrCreated(file, () => randomBytes(32).toString('base64url'));
 }
 
 export function signDevToken(settings: AuthSettings, role: Role, subject: string): Promise<string> {
@@ -35,12 +31,11 @@ export function signDevToken(settings: AuthSettings, role: Role, subject: string
   return jwt.sign(new TextEncoder().encode(settings.jwtSecret));
 }
 
+/** A token request is a few dozen bytes. */
+const MAX_BODY_BYTES = 1_000;
+
 async function readJson(request: Parameters<RequestHandler>[0]): Promise<Record<string, unknown>> {
-  let body = '';
-  for await (const chunk of request) {
-    body += String(chunk);
-    if (body.length > 1_000) throw new Error('body too large');
-  }
+  const body = await readBody(request, MAX_BODY_BYTES);
   const parsed: unknown = JSON.parse(body || '{}');
   if (typeof parsed !== 'object' || parsed === null) throw new Error('body must be a JSON object');
   return parsed as Record<string, unknown>;
