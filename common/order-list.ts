@@ -1,5 +1,5 @@
 /** A page of the order list, newest first: what `orders(...)` reads without asking the workflows. */
-import type { OrderSummary } from './order';
+import type { OrderView } from './order';
 
 export interface OrderListQuery {
   status?: string | null;
@@ -10,6 +10,7 @@ export interface OrderListQuery {
 }
 
 export interface OrderListPage {
-  rows: { cursor: string; summary: OrderSummary }[];
+  /** Each listed order whole, as its workflow last wrote it, or only its row for orders that predate that. */
+  rows: { cursor: string; order: OrderView }[];
   hasNextPage: boolean;
 }

@@ -128,6 +128,8 @@ export interface OrderState {
   timeline: TimelineEntry[];
   createdAt: string;
   updatedAt: string;
+  /** Set on the saga's last change: no later version will come (absent on orders begun before it was kept). */
+  ended?: boolean;
 }
 
 /** One status change as subscribers see it: a timeline entry with the order as last read. */
@@ -146,6 +148,14 @@ export interface OrderSummary {
   totalCents: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** An order as a read answers it: its whole state, or only its order-list row (same names, fewer fields). */
+export type OrderView = OrderState | OrderSummary;
+
+export function summaryOfState(state: OrderState): OrderSummary {
+  const { orderId, customerId, status, version, totalCents, createdAt, updatedAt } = state;
+  return { orderId, customerId, status, version, totalCents, createdAt, updatedAt };
 }
 
 export function isFinal(status: OrderStatus): boolean {

@@ -1,5 +1,5 @@
 /** The tables of inventory, idempotency, the simulated providers' ledgers, the outbox and the order list. */
-import { EntitySchema } from '@mikro-orm/core';
+import { BigIntType, EntitySchema } from '@mikro-orm/core';
 import type { Product } from '../common/product';
 
 export type { Product };
@@ -60,6 +60,10 @@ export interface OrderSummaryRow {
   totalCents: number;
   createdAt: Date;
   updatedAt: Date;
+  /** The order's whole state (JSON) at `version`; null on rows of orders begun before the workflow wrote it. */
+  snapshot: string | null;
+  /** When the row last changed, in ms on the database's clock (one clock for every writer and reader). */
+  changedAt: number;
 }
 
 export const ProductSchema = new EntitySchema<Product>({
@@ -154,6 +158,8 @@ export const OrderSummarySchema = new EntitySchema<OrderSummaryRow>({
     totalCents: { type: 'integer' },
     createdAt: { type: 'datetime', index: true },
     updatedAt: { type: 'datetime' },
+    snapshot: { type: 'text', columnType: 'mediumtext', nullable: true, lazy: true },
+    changedAt: { type: new BigIntType('number'), default: 0, index: true },
   },
 });
 

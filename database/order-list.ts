@@ -1,9 +1,16 @@
 /** The order list the API reads: the order_summary table the workflow keeps current, newest first. */
 import type { FilterQuery, MikroORM } from '@mikro-orm/core';
-import { ORDER_STATUSES, type OrderState, type OrderStatus, type OrderSummary } from '../common/order';
+import {
+  ORDER_STATUSES,
+  type OrderState,
+  type OrderStatus,
+  type OrderSummary,
+  type OrderView,
+} from '../common/order';
 import type { OrderListPage, OrderListQuery } from '../common/order-list';
 import { InputError } from '../common/outcomes';
 import { type OrderSummaryRow, OrderSummarySchema } from './entities';
+import { parseSnapshot } from './order-snapshots';
 import { databaseCall } from './unavailable';
 
 const LISTED_POLL_MS = 20;
@@ -38,6 +45,10 @@ function summaryOf(row: OrderSummaryRow): OrderSummary {
   };
 }
 
+function viewOf(row: OrderSummaryRow): OrderView {
+  return parseSnapshot(row.snapshot) ?? summaryOf(row);
+}
+
 export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<OrderListPage> {
   const where: FilterQuery<OrderSummaryRow> = {};
   if (query.status) where.status = query.status;
@@ -50,15 +61,16 @@ export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<
     orm.em.fork().find(OrderSummarySchema, where, {
       orderBy: { createdAt: 'desc', orderId: 'desc' },
       limit: query.first + 1,
+      populate: ['snapshot'],
     }),
   );
   return {
-    rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), summary: summaryOf(row) })),
+    rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), order: viewOf(row) })),
     hasNextPage: rows.length > query.first,
   };
 }
 
-/** The version at which the order entered its current status: the one the order list records for it. */
+/** The version at which the order entered its current status: all an order begun before the read model lists. */
 function statusSince(state: OrderState): number {
   let since = state.version;
   for (let index = state.timeline.length - 1; index >= 0; index -= 1) {
@@ -70,18 +82,25 @@ function statusSince(state: OrderState): number {
 }
 
 /**
- * Waits (at most `timeoutMs`) until the order list shows `state`'s status or a later one, so a client that
- * lists orders right after a mutation answered sees what that mutation did. The workflow writes the row
- * just after it changes the status, so this is usually one or two primary-key reads.
+ * Waits (at most `timeoutMs`) until the order table holds `state`'s version or a later one, so a client that
+ * reads or lists orders right after a mutation answered sees what that mutation did. The workflow writes the
+ * row as it changes, so this is usually one or two primary-key reads. An order begun before the workflow wrote
+ * every version (its row has no snapshot) is listed once its row shows the status.
  */
 export async function waitUntilListed(orm: MikroORM, state: OrderState, timeoutMs: number): Promise<boolean> {
-  const wanted = statusSince(state);
+  const { orderId } = state;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const row = await databaseCall(`order ${state.orderId}: read its order-list row`, () =>
-      orm.em.fork().findOne(OrderSummarySchema, { orderId: state.orderId }, { fields: ['version'] }),
+    const row = await databaseCall(`order ${orderId}: read its order-list row`, () =>
+      orm.em.fork().findOne(OrderSummarySchema, { orderId }, { fields: ['version'] }),
     );
-    if (row && row.version >= wanted) return true;
+    if (row && row.version >= state.version) return true;
+    if (row && row.version >= statusSince(state)) {
+      const predatesSnapshots = await databaseCall(`order ${orderId}: read its order-list row`, () =>
+        orm.em.fork().count(OrderSummarySchema, { orderId, snapshot: null }),
+      );
+      if (predatesSnapshots > 0) return true;
+    }
     if (Date.now() >= deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, LISTED_POLL_MS));
   }

@@ -4,7 +4,7 @@ import { type OrderOperation, orderAccess, orderOperationAccess, type Verdict } 
 import type { OrderAction } from '../common/actions';
 import type { OrderState } from '../common/order';
 import { type OrderOutcome, type UserError, unknownOrderError } from '../common/outcomes';
-import type { GraphQLContext } from './context';
+import type { GraphQLContext, ReadOptions } from './context';
 
 export function unauthenticated(): GraphQLError {
   return new GraphQLError('sign in first: send a bearer token in the Authorization header', {
@@ -34,9 +34,13 @@ export function canSee(ctx: GraphQLContext, operation: 'read' | 'subscribe') {
 }
 
 /** The order, when it exists and the caller may read it; else null. */
-export async function readableOrder(ctx: GraphQLContext, orderId: string): Promise<OrderState | null> {
+export async function readableOrder(
+  ctx: GraphQLContext,
+  orderId: string,
+  options?: ReadOptions,
+): Promise<OrderState | null> {
   const visible = canSee(ctx, 'read');
-  const order = await ctx.orders.read(orderId);
+  const order = await ctx.orders.read(orderId, options);
   return order && visible(order) ? order : null;
 }
 

@@ -9,9 +9,17 @@ import type { OrderListPage, OrderListQuery } from '../common/order-list';
 import type { OrderOutcome } from '../common/outcomes';
 import type { Product, ProductInput } from '../common/product';
 
+export interface ReadOptions {
+  /** Ask the workflow itself rather than the read model it keeps. */
+  fresh?: boolean;
+}
+
 export interface OrderService {
-  /** The order's current state, or null when there is no such order. */
-  read(orderId: string): Promise<OrderState | null>;
+  /**
+   * The order's state, or null when there is no such order: from the read model the workflow keeps (never older
+   * than what a mutation answered), else (`fresh`, or an order the read model does not hold) from the workflow.
+   */
+  read(orderId: string, options?: ReadOptions): Promise<OrderState | null>;
   /** A page of the order list; a bad `after` cursor throws an InputError. */
   list(query: OrderListQuery): Promise<OrderListPage>;
   /** Starts the order, or finds the one with its id; answers once it is validated and reserved, or refused. */

@@ -1,16 +1,15 @@
 /**
- * The order list: pages of the order table the workflows keep current (a consistent read, newest first).
- * When a page asks only for the fields that table holds, no workflow is asked; otherwise every listed
- * order is read from its workflow, so all of a node's fields come from one state.
+ * The order list: pages of the order table the workflows keep current (one read, newest first), each order
+ * whole as its workflow last wrote it, so a page with every detail costs one query and no workflow.
  */
-import { type FieldNode, type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import { listingScope } from '../common/access';
 import { NUMBER_LIMITS } from '../common/limits';
+import type { OrderView } from '../common/order';
 import { InputError } from '../common/outcomes';
 import { unauthenticated } from './access';
 import { badArgument, checkOrderListArguments } from './arguments';
 import { builder } from './builder';
-import { OrderRef, OrderStatusEnum, type OrderView, SUMMARY_FIELDS } from './order';
+import { OrderRef, OrderStatusEnum } from './order';
 
 interface OrderEdge {
   cursor: string;
@@ -56,7 +55,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ defaultValue: 20 }),
       after: t.arg.string(),
     },
-    resolve: async (_root, args, ctx, info) => {
+    resolve: async (_root, args, ctx) => {
       const first = args.first ?? 20;
       checkOrderListArguments({ ...args, first });
       const scope = listingScope(ctx.caller, args.customerId);
@@ -67,17 +66,7 @@ builder.queryFields((t) => ({
         if (error instanceof InputError) throw badArgument(error.field, error.message);
         throw error;
       });
-      const summariesSuffice = requestedOrderFields(info).every(
-        (name) => name === '__typename' || SUMMARY_FIELDS.has(name),
-      );
-      const nodes: (OrderView | null)[] = summariesSuffice
-        ? page.rows.map((row) => row.summary)
-        : await Promise.all(page.rows.map((row) => ctx.orders.read(row.summary.orderId)));
-      // An order whose workflow Temporal no longer keeps (past retention) has no details to show.
-      const edges = page.rows.flatMap((row, index) => {
-        const node = nodes[index];
-        return node ? [{ cursor: row.cursor, node }] : [];
-      });
+      const edges = page.rows.map(({ cursor, order }) => ({ cursor, node: order }));
       return {
         edges,
         pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.rows.at(-1)?.cursor ?? null },
@@ -85,26 +74,3 @@ builder.queryFields((t) => ({
     },
   }),
 }));
-
-/** The fields selected in `set`, looking through inline fragments and fragment spreads. */
-function selectedFields(set: SelectionSetNode | undefined, info: GraphQLResolveInfo): FieldNode[] {
-  if (!set) return [];
-  return set.selections.flatMap((selection) => {
-    if (selection.kind === Kind.FIELD) return [selection];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return selectedFields(selection.selectionSet, info);
-    return selectedFields(info.fragments[selection.name.value]?.selectionSet, info);
-  });
-}
-
-/** The names of the Order fields an `orders` call asks for, under `nodes` and under `edges { node }`. */
-function requestedOrderFields(info: GraphQLResolveInfo): string[] {
-  const connectionFields = info.fieldNodes.flatMap((field) => selectedFields(field.selectionSet, info));
-  const orderSelections = connectionFields.flatMap((field) => {
-    if (field.name.value === 'nodes') return [field];
-    if (field.name.value !== 'edges') return [];
-    return selectedFields(field.selectionSet, info).filter((edgeField) => edgeField.name.value === 'node');
-  });
-  return orderSelections
-    .flatMap((field) => selectedFields(field.selectionSet, info))
-    .map((field) => field.name.value);
-}

@@ -1,6 +1,7 @@
 /**
- * The order type and how to read one. An order comes either as the workflow's full state or, in a list, as
- * its row in the order table; the fields beyond that row read the workflow when asked for.
+ * The order type and how to read one. An order comes as its full state (from the read model the workflow keeps,
+ * or from the workflow itself); an order begun before the read model is listed by its row, and the fields beyond
+ * that row read its workflow when asked for.
  */
 import { GraphQLError } from 'graphql';
 import {
@@ -9,6 +10,7 @@ import {
   type OrderFailure,
   type OrderState,
   type OrderSummary,
+  type OrderView,
   type PricedLine,
   type Shipment,
   type TimelineEntry,
@@ -20,20 +22,6 @@ import { builder } from './builder';
 import type { GraphQLContext } from './context';
 import { UserErrorRef } from './user-error';
 
-/** What an Order field resolves from: the full state, or the order list's row (same names, fewer fields). */
-export type OrderView = OrderState | OrderSummary;
-
-/** The GraphQL fields an order-list row answers without asking the workflow. */
-export const SUMMARY_FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'customerId',
-  'status',
-  'version',
-  'totalCents',
-  'createdAt',
-  'updatedAt',
-]);
-
 const fullStates = new WeakMap<OrderSummary, Promise<OrderState>>();
 
 /** The workflow's state behind a view, read once per listed order however many detail fields ask. */
@@ -41,7 +29,7 @@ function fullState(order: OrderView, ctx: GraphQLContext): Promise<OrderState> {
   if ('timeline' in order) return Promise.resolve(order);
   let state = fullStates.get(order);
   if (!state) {
-    state = ctx.orders.read(order.orderId).then((read) => {
+    state = ctx.orders.read(order.orderId, { fresh: true }).then((read) => {
       if (!read) {
         throw new GraphQLError(`order ${order.orderId} is listed but Temporal no longer keeps its details`, {
           extensions: { code: 'ORDER_DETAILS_EXPIRED' },
@@ -151,7 +139,13 @@ builder.queryFields((t) => ({
   order: t.field({
     type: OrderRef,
     nullable: true,
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, ctx) => readableOrder(ctx, checkOrderId(id)),
+    description:
+      'From the read model the workflow keeps at every change (never older than what your own mutations ' +
+      'answered); `fresh: true` asks the workflow itself, at the cost of a query through Temporal.',
+    args: {
+      id: t.arg.id({ required: true }),
+      fresh: t.arg.boolean({ defaultValue: false }),
+    },
+    resolve: (_root, { id, fresh }, ctx) => readableOrder(ctx, checkOrderId(id), { fresh: fresh ?? false }),
   }),
 }));

@@ -28,7 +28,8 @@ import type { NewOrder, OrderInput, OrderSettings, OrderState, OrderStatus } fro
 import type { OrderListPage, OrderListQuery } from '../common/order-list';
 import { failureOf, type OrderOutcome, pendingActionError, unknownOrderError } from '../common/outcomes';
 import { listOrders, waitUntilListed } from '../database/order-list';
-import type { OrderService } from '../schema/context';
+import { readOrderSnapshot } from '../database/order-snapshots';
+import type { OrderService, ReadOptions } from '../schema/context';
 import type { StatusFeed } from './status-feed';
 import { orderCallError, type WorkflowReads } from './workflow-reads';
 
@@ -63,8 +64,10 @@ export class TemporalOrders implements OrderService {
     this.actionDeadlineMs = options.actionDeadlineMs ?? ACTION_DEADLINE_MS;
   }
 
-  read(orderId: string): Promise<OrderState | null> {
-    return this.options.reads.read(orderId);
+  /** One primary-key read of the order table; the workflow is asked when `fresh` or the table has no snapshot. */
+  async read(orderId: string, options: ReadOptions = {}): Promise<OrderState | null> {
+    const stored = options.fresh ? null : await readOrderSnapshot(this.options.orm, orderId);
+    return stored ?? this.options.reads.read(orderId);
   }
 
   list(query: OrderListQuery): Promise<OrderListPage> {

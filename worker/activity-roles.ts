@@ -13,6 +13,7 @@ export const ACTIVITY_ROLES: Record<keyof OrderActivities, WorkerRole> = {
   createShipment: 'shipping',
   cancelShipments: 'shipping',
   createReturnShipment: 'shipping',
+  recordOrderSnapshot: 'orders',
   recordOrderSummary: 'orders',
   sendNotification: 'orders',
 };

@@ -6,6 +6,7 @@
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { OrderSummarySchema } from '../../database/entities';
 import { collectOverSse, collectOverWebSocket, post, type StatusEvent } from '../support/graphql-client';
 import { type Shelf, stockShelf } from '../support/ledger';
 import { type ChildHandle, spawnTs } from '../support/processes';
@@ -289,6 +290,53 @@ describe('errors', () => {
       '{ orders(customerId: "list-customer", status: AWAITING_PAYMENT, first: 5) { nodes { id status } } }',
     );
     expect(list.body.data?.orders.nodes).toEqual([{ id: orderId, status: 'AWAITING_PAYMENT' }]);
+  });
+});
+
+describe('order reads', () => {
+  const READ = `query Read($id: ID!, $fresh: Boolean) {
+    order(id: $id, fresh: $fresh) { version status timeline { version } payment { status } }
+  }`;
+  type ReadOrder = { version: number; status: string; timeline: { version: number }[] };
+  const read = async (id: string, fresh = false) =>
+    (await post<{ order: ReadOrder }>(url, READ, { id, fresh })).body.data?.order;
+
+  it('right after each mutation a read shows at least the version it answered with', async () => {
+    const shelf = await stockShelf(stack.db.orm);
+    const { orderId, response } = await placeOrder(shelf);
+    const placed = response.body.data?.placeOrder.order as unknown as { version: number };
+    expect((await read(orderId))?.version).toBeGreaterThanOrEqual(placed.version);
+    const paid = await post<{ payOrder: { order: { version: number } } }>(
+      url,
+      'mutation Pay($input: PayOrderInput!) { payOrder(input: $input) { order { version } } }',
+      { input: { orderId, paymentMethod: 'tok_visa' } },
+    );
+    const after = await read(orderId);
+    expect(after?.version).toBeGreaterThanOrEqual(paid.body.data?.payOrder.order.version ?? Number.NaN);
+    expect(after?.timeline.map((entry) => entry.version)).toEqual(
+      Array.from({ length: after?.version ?? 0 }, (_, index) => index + 1),
+    );
+  });
+
+  it('order(id) and orders(...) answer from the order table; fresh: true asks the workflow', async () => {
+    const shelf = await stockShelf(stack.db.orm);
+    const { orderId } = await placeOrder(shelf, { customerId: 'table-reader' });
+    const fromWorkflow = await read(orderId, true);
+    expect(fromWorkflow?.status).toBe('AWAITING_PAYMENT');
+    // A row edited by hand shows that the plain reads come from the table, not from the workflow.
+    const em = stack.db.orm.em.fork();
+    const row = await em.findOneOrFail(OrderSummarySchema, { orderId }, { populate: ['snapshot'] });
+    row.snapshot = JSON.stringify({ ...JSON.parse(row.snapshot ?? '{}'), status: 'CHARGING' });
+    await em.flush();
+    expect((await read(orderId))?.status).toBe('CHARGING');
+    expect((await read(orderId, true))?.status).toBe('AWAITING_PAYMENT');
+    const list = await post<{ orders: { nodes: unknown[] } }>(
+      url,
+      '{ orders(customerId: "table-reader", first: 5) { nodes { id status timeline { version } } } }',
+    );
+    expect(list.body.data?.orders.nodes).toEqual([
+      { id: orderId, status: 'CHARGING', timeline: fromWorkflow?.timeline },
+    ]);
   });
 });
 

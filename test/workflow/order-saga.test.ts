@@ -4,8 +4,9 @@
  * (payment timeout, audit timeout, return window) are proven on the time-skipping server in timers.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { ORDER_ACTIONS } from '../../common/actions';
+import { getOrderQuery, ORDER_ACTIONS } from '../../common/actions';
 import { ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
+import { readOrderSnapshot } from '../../database/order-snapshots';
 import { readLedger, stockShelf } from '../support/ledger';
 import { useSagaHarness } from '../support/saga-harness';
 import { orderInput, startDevServer } from '../support/temporal';
@@ -35,6 +36,21 @@ describe('the order saga', () => {
     expect(ledger.charges).toEqual([{ amountCents: 7000, refundedCents: 0 }]);
     expect(ledger.shipments.filter((s) => s.status === 'CREATED')).toHaveLength(2);
     expect(ledger.notifications).toEqual(['ORDER_CONFIRMED']);
+  });
+
+  it('writes its whole state to the order table at every change, the last one marked as the end', async () => {
+    const shelf = await stockShelf(saga.db().orm);
+    const handle = await placeAndAwaitPayment(shelf);
+    const waiting = await handle.query(getOrderQuery);
+    expect(await readOrderSnapshot(saga.db().orm, handle.workflowId)).toEqual(waiting);
+
+    const afterPay = await pay(handle, 'tok_visa');
+    const stored = await readOrderSnapshot(saga.db().orm, handle.workflowId);
+    expect(stored?.version).toBeGreaterThanOrEqual(afterPay.version);
+
+    const final = await handle.result();
+    expect(final.ended).toBe(true);
+    expect(await readOrderSnapshot(saga.db().orm, handle.workflowId)).toEqual(final);
   });
 
   it('keeps the OrderStatus and CustomerId search attributes current, so operators can list orders by them', async () => {

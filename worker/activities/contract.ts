@@ -3,7 +3,14 @@
  * the key `<orderId>:<step>`: a retry after a lost response changes nothing twice and returns the
  * first answer. Business failures are non-retryable ApplicationFailures whose type is the FailureCode.
  */
-import type { Address, OrderLine, OrderSummary, PricedLine, ShipmentStatus } from '../../common/order';
+import type {
+  Address,
+  OrderLine,
+  OrderState,
+  OrderSummary,
+  PricedLine,
+  ShipmentStatus,
+} from '../../common/order';
 
 export interface ShipmentRequest {
   orderId: string;
@@ -47,9 +54,11 @@ export interface OrderActivities {
   createReturnShipment(orderId: string, address: Address): Promise<string>;
 
   /**
-   * Upserts the order's row in the order list, which `orders(...)` reads; a row never goes back to
-   * an older version, so a late retry cannot overwrite a newer status.
+   * Upserts the order's row in the order table with its whole state, which `order(id)` and `orders(...)` read;
+   * a row never goes back to an older version, so a late retry cannot overwrite a newer change.
    */
+  recordOrderSnapshot(state: OrderState): Promise<void>;
+  /** The same row without the state: what orders begun before the read model write at each status change. */
   recordOrderSummary(summary: OrderSummary): Promise<void>;
 
   /** Writes the customer notification to the outbox. */

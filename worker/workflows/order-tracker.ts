@@ -1,6 +1,7 @@
 /**
- * The order's versioned status: every change bumps the version, appends to the timeline and is announced; a new
- * status is also set as the workflow's OrderStatus search attribute and written to the order list.
+ * The order's versioned status: every change bumps the version, appends to the timeline, is announced and written
+ * to the order table; a new status is also set as the workflow's OrderStatus search attribute, which operators
+ * filter on in Temporal's Web UI and CLI.
  */
 import { patched, proxySinks, type Sinks, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderInput, OrderState, OrderStatus, TimelineStep } from '../../common/order';
@@ -15,14 +16,15 @@ export interface StatusSinks extends Sinks {
 
 const { orderStatus } = proxySinks<StatusSinks>();
 
-export type OnStatusChange = (state: OrderState) => Promise<void>;
+/** Writes the change to the order table; `statusMoved` says whether the status itself moved. */
+export type OnChange = (state: OrderState, statusMoved: boolean) => Promise<void>;
 
 export class OrderTracker {
   readonly state: OrderState;
 
   constructor(
     input: OrderInput,
-    private readonly onStatusChange: OnStatusChange,
+    private readonly onChange: OnChange,
   ) {
     const now = new Date().toISOString();
     this.state = {
@@ -50,7 +52,7 @@ export class OrderTracker {
     return this.state.status;
   }
 
-  /** Records a change; when the status itself moved, also waits for the order list to be updated. */
+  /** Records a change and waits for the order table to hold it. */
   async record(status: OrderStatus, step: TimelineStep | null, message: string): Promise<void> {
     const statusMoved = status !== this.state.status || this.state.version === 0;
     const at = new Date().toISOString();
@@ -58,14 +60,19 @@ export class OrderTracker {
     Object.assign(this.state, { status, step, version, updatedAt: at });
     this.state.timeline.push({ version, status, step, at, message });
     orderStatus.changed(this.state.orderId, version);
-    if (!statusMoved) return;
     // Orders started before the workflow set search attributes must replay without these commands.
-    if (patched('order-search-attributes')) {
+    if (statusMoved && patched('order-search-attributes')) {
       upsertSearchAttributes([
         { key: ORDER_STATUS_ATTRIBUTE, value: status },
         { key: CUSTOMER_ID_ATTRIBUTE, value: this.state.customerId },
       ]);
     }
-    await this.onStatusChange(this.state);
+    await this.onChange(this.state, statusMoved);
+  }
+
+  /** Records the saga's last change: subscribers stop waiting for more once they see it. */
+  async recordLast(status: OrderStatus, step: TimelineStep | null, message: string): Promise<void> {
+    this.state.ended = true;
+    await this.record(status, step, message);
   }
 }

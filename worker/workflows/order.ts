@@ -20,12 +20,14 @@ import {
   orderTotalCents,
   type PricedLine,
   type SagaStep,
+  summaryOfState,
 } from '../../common/order';
 import { orderBoundProblems, orderInputProblems } from '../../common/validation';
+import type { NotificationKind } from '../activities/contract';
 import { type ActionInbox, openActionInbox } from './action-inbox';
 import { findBusinessFailure } from './business-failure';
 import { OrderTracker } from './order-tracker';
-import { proxyRoutedActivities, STEP_ACTIVITY_OPTIONS } from './routed-activities';
+import { proxyLocalOrderWrites, proxyRoutedActivities, STEP_ACTIVITY_OPTIONS } from './routed-activities';
 import { shipmentWorkflow } from './shipment';
 
 type TerminalStatus = Extract<OrderStatus, 'FAILED' | 'CANCELLED' | 'REJECTED'>;
@@ -58,11 +60,12 @@ class OrderSaga {
   private readonly inbox: ActionInbox;
   private readonly undos: Undo[] = [];
   private readonly activities = proxyRoutedActivities(STEP_ACTIVITY_OPTIONS);
+  private readonly localWrites = proxyLocalOrderWrites();
   private step: SagaStep = 'validate';
   private returnWindowClosesAt = 0;
 
   constructor(private readonly input: OrderInput) {
-    this.order = new OrderTracker(input, (state) => this.recordSummary(state));
+    this.order = new OrderTracker(input, (state, statusMoved) => this.writeOrder(state, statusMoved));
     this.inbox = openActionInbox(this.order);
   }
 
@@ -251,12 +254,7 @@ class OrderSaga {
     await this.activities.commitSale(this.orderId);
     this.state.reservation.status = 'SOLD';
     const tracking = this.state.shipments.map((shipment) => shipment.trackingNumber).join(', ');
-    await this.activities.sendNotification(
-      this.orderId,
-      this.input.customerId,
-      'ORDER_CONFIRMED',
-      `Your order ${this.orderId} is on its way. Tracking: ${tracking}`,
-    );
+    await this.notify('ORDER_CONFIRMED', `Your order ${this.orderId} is on its way. Tracking: ${tracking}`);
     this.undos.length = 0;
     // Opened before the order shows COMPLETED, so a return asked for the moment it does is not refused.
     this.returnWindowClosesAt = Date.now() + this.input.settings.returnWindowMs;
@@ -289,7 +287,7 @@ class OrderSaga {
       );
     }
     this.inbox.returnWindowOpen = false;
-    await this.order.record('COMPLETED', 'return', 'return window closed');
+    await this.order.recordLast('COMPLETED', 'return', 'return window closed');
   }
 
   private async processReturn(): Promise<void> {
@@ -315,14 +313,9 @@ class OrderSaga {
     }
     for (const shipment of this.state.shipments) shipment.status = 'RETURNED';
     await this.escalateOnFailure('return', () =>
-      this.activities.sendNotification(
-        this.orderId,
-        this.input.customerId,
-        'ORDER_RETURNED',
-        `Order ${this.orderId} returned`,
-      ),
+      this.notify('ORDER_RETURNED', `Order ${this.orderId} returned`),
     );
-    await this.order.record('RETURNED', 'return', 'order returned');
+    await this.order.recordLast('RETURNED', 'return', 'order returned');
   }
 
   private async compensate(stop: OrderStopped): Promise<void> {
@@ -340,10 +333,8 @@ class OrderSaga {
         if (line) await this.order.record('COMPENSATING', `undo:${undo.step}`, line);
       }
       const kind = stop.terminal === 'FAILED' ? 'ORDER_FAILED' : 'ORDER_CANCELLED';
-      await this.escalateOnFailure('notify', () =>
-        this.activities.sendNotification(this.orderId, this.input.customerId, kind, stop.failure.message),
-      );
-      await this.order.record(stop.terminal, stop.failure.step, stop.failure.message);
+      await this.escalateOnFailure('notify', () => this.notify(kind, stop.failure.message));
+      await this.order.recordLast(stop.terminal, stop.failure.step, stop.failure.message);
     });
   }
 
@@ -359,21 +350,28 @@ class OrderSaga {
     }
   }
 
-  private async recordSummary(state: OrderState): Promise<void> {
-    const { orderId, customerId, status, version, totalCents, createdAt, updatedAt } = state;
+  /**
+   * Orders begun since the read model exists write their whole state at every change, as a local activity; older
+   * ones replay as they ran: the list row alone, as a regular activity, at status changes only.
+   */
+  private get writesLocally(): boolean {
+    return patched('local-order-writes');
+  }
+
+  private async writeOrder(state: OrderState, statusMoved: boolean): Promise<void> {
+    const local = this.writesLocally;
+    if (!local && !statusMoved) return;
     try {
-      await this.activities.recordOrderSummary({
-        orderId,
-        customerId,
-        status,
-        version,
-        totalCents,
-        createdAt,
-        updatedAt,
-      });
+      if (local) await this.localWrites.recordOrderSnapshot(state);
+      else await this.activities.recordOrderSummary(summaryOfState(state));
     } catch (error) {
-      state.escalations.push(`order list not updated to ${status}: ${(error as Error).message}`);
+      state.escalations.push(`order list not updated to ${state.status}: ${(error as Error).message}`);
     }
+  }
+
+  private notify(kind: NotificationKind, message: string): Promise<void> {
+    const send = this.writesLocally ? this.localWrites.sendNotification : this.activities.sendNotification;
+    return send(this.orderId, this.input.customerId, kind, message);
   }
 
   private pushUndo(step: SagaStep, run: () => Promise<string>): void {
