@@ -10,25 +10,51 @@ export interface OrderChange {
   changedAt: number;
 }
 
-/** Rows changed at or after `sinceMs` (database clock), oldest change first, at most `limit`. */
-export function changedSince(orm: MikroORM, sinceMs: number, limit: number): Promise<OrderChange[]> {
-  return databaseCall('read the changed orders', () =>
-    orm.em
-      .fork()
-      .find(
-        OrderSummarySchema,
-        { changedAt: { $gte: sinceMs } },
-        { fields: ['orderId', 'version', 'changedAt'], orderBy: { changedAt: 'asc' }, limit },
-      ),
-  );
+/** Where a read of changes starts: after this row, in (changedAt, orderId) order; orderId '' takes the whole ms. */
+export type ChangeCursor = Pick<OrderChange, 'changedAt' | 'orderId'>;
+
+export function orderChangeLog(orm: MikroORM) {
+  return {
+    /** The time of the newest change (database clock), 0 when the table is empty. */
+    async latestChange(): Promise<number> {
+      const [row] = await databaseCall('read the newest order change', () =>
+        orm.em
+          .fork()
+          .find(OrderSummarySchema, {}, { fields: ['changedAt'], orderBy: { changedAt: 'desc' }, limit: 1 }),
+      );
+      return row?.changedAt ?? 0;
+    },
+
+    /** Rows changed after `from`, oldest change first, at most `limit` (an index range scan on changed_at). */
+    changedSince(from: ChangeCursor, limit: number): Promise<OrderChange[]> {
+      return databaseCall('read the changed orders', () =>
+        orm.em.fork().find(
+          OrderSummarySchema,
+          {
+            $or: [
+              { changedAt: { $gt: from.changedAt } },
+              { changedAt: from.changedAt, orderId: { $gt: from.orderId } },
+            ],
+          },
+          {
+            fields: ['orderId', 'version', 'changedAt'],
+            orderBy: { changedAt: 'asc', orderId: 'asc' },
+            limit,
+          },
+        ),
+      );
+    },
+
+    /** The versions the order table holds for these orders (absent: no row yet). */
+    async versionsOf(orderIds: readonly string[]): Promise<Map<string, number>> {
+      const rows = await databaseCall('read the versions of watched orders', () =>
+        orm.em
+          .fork()
+          .find(OrderSummarySchema, { orderId: { $in: [...orderIds] } }, { fields: ['orderId', 'version'] }),
+      );
+      return new Map(rows.map((row) => [row.orderId, row.version]));
+    },
+  };
 }
 
-/** The versions the order table holds for these orders (absent: no row yet). */
-export async function versionsOf(orm: MikroORM, orderIds: readonly string[]): Promise<Map<string, number>> {
-  const rows = await databaseCall('read the versions of watched orders', () =>
-    orm.em
-      .fork()
-      .find(OrderSummarySchema, { orderId: { $in: [...orderIds] } }, { fields: ['orderId', 'version'] }),
-  );
-  return new Map(rows.map((row) => [row.orderId, row.version]));
-}
+export type OrderChangeLog = ReturnType<typeof orderChangeLog>;

@@ -1,89 +1,81 @@
 /**
- * Watches one order for all of its subscribers: queries the workflow when nudged, else polls adaptively
- * (fast right after a change, slower while idle), hands on a state only when its version moved, and stops
- * for good once the workflow has closed.
+ * Watches one order for all of its subscribers: reads the workflow when told the order moved (a mutation sent
+ * here, the worker in this process, the change detector), hands on a state only when its version moved, and
+ * retries a failed read by itself. It never polls: an idle order costs nothing.
  */
 import type { OrderState } from '../common/order';
 
 export interface OrderSource {
   /** The order's current state, or null when there is no such order. */
   read(orderId: string): Promise<OrderState | null>;
-  /** Resolves when the order's workflow has closed; abandoned when `signal` aborts. */
-  waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void>;
 }
 
-const CLOSING_READS = 5;
-
-export interface PollTiming {
-  fastMs: number;
-  slowMs: number;
-}
+/** A read that failed (Temporal down) is tried again after this, doubling up to the most. */
+const RETRY_MS = { first: 500, most: 10_000 };
 
 export class OrderWatcher {
   subscribers = 0;
   state: OrderState | null = null;
+  /** No later version will come: the saga ended, or its workflow closed. */
   closed = false;
   private stopped = false;
-  private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
-  private pollAgain = false;
-  private idlePolls = 0;
+  private readAgain = false;
+  private retryMs = RETRY_MS.first;
+  private retry: NodeJS.Timeout | undefined;
   /** Why the last read failed, while it has not succeeded since. */
   private lastError: unknown;
-  private readonly abort = new AbortController();
 
   constructor(
     private readonly orderId: string,
     private readonly source: OrderSource,
-    private readonly timing: PollTiming,
     private readonly onChange: (state: OrderState) => void,
-  ) {
-    source.waitUntilClosed(orderId, this.abort.signal).then(
-      () => this.markClosed(),
-      () => undefined,
-    );
+  ) {}
+
+  /** The version this watcher holds; -1 before its first read. */
+  get version(): number {
+    return this.state?.version ?? -1;
   }
 
   /** The latest state, reading it first when none has been read yet; throws when that read failed. */
   async current(): Promise<OrderState | null> {
     if (!this.state) {
-      await this.poll();
+      await this.refresh();
       if (!this.state && this.lastError !== undefined) throw this.lastError;
     }
     return this.state;
   }
 
-  /** Something changed (a mutation sent here, or the worker in this process said so): read now. */
-  nudge(): void {
+  /** One read at a time; asked during a read, one more right after it (the change may have come after it began). */
+  refresh(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.inFlight) {
+      this.readAgain = true;
+      return this.inFlight;
+    }
+    clearTimeout(this.retry);
+    this.inFlight = this.read().finally(() => {
+      this.inFlight = undefined;
+      if (this.readAgain) {
+        this.readAgain = false;
+        void this.refresh();
+      }
+    });
+    return this.inFlight;
+  }
+
+  /** The workflow has closed: one last read that starts after the close, then the streams end. */
+  async close(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+    await this.refresh();
     if (this.stopped) return;
-    this.idlePolls = 0;
-    void this.poll();
+    this.closed = true;
+    if (this.state) this.onChange(this.state);
   }
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.timer);
-    this.abort.abort();
-  }
-
-  /** One read at a time; a nudge during a read asks for one more right after it. */
-  private poll(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
-    if (this.inFlight) {
-      this.pollAgain = true;
-      return this.inFlight;
-    }
-    clearTimeout(this.timer);
-    this.inFlight = this.read().finally(() => {
-      this.inFlight = undefined;
-      if (this.pollAgain) {
-        this.pollAgain = false;
-        void this.poll();
-      } else {
-        this.schedule();
-      }
-    });
-    return this.inFlight;
+    clearTimeout(this.retry);
   }
 
   private async read(): Promise<void> {
@@ -91,40 +83,17 @@ export class OrderWatcher {
     try {
       state = await this.source.read(this.orderId);
       this.lastError = undefined;
+      this.retryMs = RETRY_MS.first;
     } catch (error) {
       this.lastError = error;
-      this.idlePolls += 1; // Temporal unreachable for a moment: back off, the next poll retries.
+      this.retry = setTimeout(() => void this.refresh(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, RETRY_MS.most);
       return;
     }
-    if (state && state.version > (this.state?.version ?? -1)) {
+    if (state && state.version > this.version) {
       this.state = state;
-      this.idlePolls = 0;
+      if (state.ended) this.closed = true;
       this.onChange(state);
-    } else {
-      this.idlePolls += 1;
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped || this.closed) return;
-    const delay = Math.min(this.timing.fastMs * 2 ** this.idlePolls, this.timing.slowMs);
-    this.timer = setTimeout(() => void this.poll(), delay);
-  }
-
-  /**
-   * A read in flight when the workflow closed may have started before its last change, so the final state
-   * comes from a read that starts after the close (retried a few times if Temporal does not answer).
-   */
-  private async markClosed(): Promise<void> {
-    for (let attempt = 0; attempt < CLOSING_READS && !this.stopped; attempt += 1) {
-      while (this.inFlight) await this.inFlight;
-      await this.poll();
-      if (this.lastError === undefined) break;
-      await new Promise((resolve) => setTimeout(resolve, this.timing.fastMs));
-    }
-    if (this.stopped) return;
-    this.closed = true;
-    clearTimeout(this.timer);
-    if (this.state) this.onChange(this.state);
   }
 }

@@ -6,6 +6,7 @@ import type { Config } from '../common/config';
 import { encryptingDataConverter } from '../common/payload-codec';
 import type { ProductInput } from '../common/product';
 import { listProducts, upsertProduct } from '../database/catalog';
+import { orderChangeLog } from '../database/order-changes';
 import { createApi, type RequestHandler } from './app';
 import { createAuthenticate } from './authentication';
 import { type CodecAccess, codecEndpoint, staffCodecAccess } from './codec-endpoint';
@@ -36,7 +37,10 @@ export async function startApi(
   const access = codecAccess ?? staffCodecAccess(authenticate, config.corsOrigins);
   const codecHandler = codecs.length > 0 ? codecEndpoint({ codecs, ...access }) : undefined;
   const reads = new WorkflowReads(client);
-  const feed = new StatusFeed(reads, undefined, config.subscriptions.watchedOrders);
+  const feed = new StatusFeed(reads, orderChangeLog(orm), {
+    maxWatchedOrders: config.subscriptions.watchedOrders,
+    closedOrders: reads,
+  });
   const orders = new TemporalOrders({
     client,
     reads,

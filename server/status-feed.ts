@@ -1,13 +1,37 @@
 /**
  * The live status feed: an in-process pubsub fed by workflow queries. One watcher per watched order,
  * shared by its subscribers and stopped with the last of them; each subscriber gets every timeline entry
- * once, in version order, and keeps only the newest state while it is slow (memory stays bounded).
+ * once, in version order, and keeps only the newest state while it is slow (memory stays bounded). Which
+ * watched orders moved comes from the order table (the change detector), nudges from this process's own
+ * mutations and worker, and, for workflows closed without their saga's last change (terminated), from
+ * Temporal's visibility list: an order nobody changes costs no query.
  */
 import { GraphQLError } from 'graphql';
 import { createPubSub, Repeater } from 'graphql-yoga';
 import { SUBSCRIPTION_LIMITS } from '../common/limits';
 import { isFinal, type OrderState, type OrderStatusEvent, type TimelineEntry } from '../common/order';
-import { type OrderSource, OrderWatcher, type PollTiming } from './order-watcher';
+import {
+  CHANGE_DETECTION,
+  type ChangeDetection,
+  ChangeDetector,
+  type OrderChangeSource,
+} from './change-detector';
+import { type OrderSource, OrderWatcher } from './order-watcher';
+
+/** Which orders' workflows closed since a moment (Temporal's visibility list). */
+export interface ClosedOrders {
+  closedSince(sinceMs: number): Promise<string[]>;
+}
+
+/** Visibility lags the close a little: each look for closed workflows goes back this much further. */
+const CLOSED_LOOKBACK_MS = 60_000;
+
+export interface StatusFeedOptions {
+  detection?: ChangeDetection;
+  /** Past this many watched orders, a subscription to one more is refused. */
+  maxWatchedOrders?: number;
+  closedOrders?: ClosedOrders;
+}
 
 function eventOf(entry: TimelineEntry, order: OrderState): OrderStatusEvent {
   return { ...entry, orderId: order.orderId, order };
@@ -33,13 +57,27 @@ export function tooManySubscriptions(message: string): GraphQLError {
 export class StatusFeed {
   private readonly pubsub = createPubSub<{ 'order:status': [orderId: string, state: OrderState] }>();
   private readonly watchers = new Map<string, OrderWatcher>();
+  private readonly detector: ChangeDetector;
+  private readonly maxWatchedOrders: number;
+  private loop: NodeJS.Timeout | undefined;
+  private lastClosedLook = Date.now();
 
   constructor(
     private readonly source: OrderSource,
-    private readonly timing: PollTiming = { fastMs: 100, slowMs: 2_000 },
-    /** Each watched order polls Temporal: past this many, a subscription to one more is refused. */
-    private readonly maxWatchedOrders: number = SUBSCRIPTION_LIMITS.watchedOrders,
-  ) {}
+    changes: OrderChangeSource,
+    private readonly options: StatusFeedOptions = {},
+  ) {
+    this.maxWatchedOrders = options.maxWatchedOrders ?? SUBSCRIPTION_LIMITS.watchedOrders;
+    this.detector = new ChangeDetector(
+      changes,
+      {
+        versionOf: (orderId) => this.watchers.get(orderId)?.version,
+        watchedOrderIds: () => [...this.watchers.keys()],
+        moved: (orderId) => this.nudge(orderId),
+      },
+      options.detection ?? CHANGE_DETECTION,
+    );
+  }
 
   /** How many orders are being watched now (tests use it to prove watchers stop). */
   activeWatchers(): number {
@@ -47,7 +85,7 @@ export class StatusFeed {
   }
 
   nudge(orderId: string): void {
-    this.watchers.get(orderId)?.nudge();
+    void this.watchers.get(orderId)?.refresh();
   }
 
   /**
@@ -76,10 +114,11 @@ export class StatusFeed {
         latest.wake?.();
       });
       try {
-        let state = await watcher.current().catch((error: unknown) => {
+        const first = await watcher.current().catch((error: unknown) => {
           throw unreadableOrder(orderId, error);
         });
-        if (!state || !canSee(state)) throw unknownOrder(orderId);
+        if (!first || !canSee(first)) throw unknownOrder(orderId);
+        let state: OrderState = first;
         let sent = sinceVersion ?? state.version - 1;
         while (!stopped) {
           for (const entry of state.timeline) {
@@ -88,7 +127,11 @@ export class StatusFeed {
               sent = entry.version;
             }
           }
-          if (isFinal(state.status) || watcher.closed) break;
+          if (latest.state && latest.state.version > state.version) {
+            state = latest.state;
+            continue;
+          }
+          if (isFinal(state.status) || state.ended || watcher.closed) break;
           while (!stopped && !watcher.closed && (latest.state?.version ?? -1) <= sent) {
             await new Promise<void>((resolve) => {
               latest.wake = resolve;
@@ -133,6 +176,8 @@ export class StatusFeed {
   }
 
   close(): void {
+    clearTimeout(this.loop);
+    this.loop = undefined;
     for (const watcher of this.watchers.values()) watcher.stop();
     this.watchers.clear();
   }
@@ -145,10 +190,14 @@ export class StatusFeed {
           `this server watches ${this.maxWatchedOrders} orders, its most; try again later`,
         );
       }
-      watcher = new OrderWatcher(orderId, this.source, this.timing, (state) =>
+      watcher = new OrderWatcher(orderId, this.source, (state) =>
         this.pubsub.publish('order:status', orderId, state),
       );
       this.watchers.set(orderId, watcher);
+      if (!this.loop) {
+        this.detector.restart();
+        this.loop = setTimeout(() => void this.detect(), this.detector.timing.tickMs);
+      }
     }
     watcher.subscribers += 1;
     return watcher;
@@ -161,6 +210,29 @@ export class StatusFeed {
     if (watcher.subscribers <= 0) {
       watcher.stop();
       this.watchers.delete(orderId);
+    }
+  }
+
+  /** One tick of change detection while any order is watched; a failed read is simply tried again next tick. */
+  private async detect(): Promise<void> {
+    try {
+      await this.detector.tick();
+      await this.closeClosedOrders();
+    } catch {
+      // The database or Temporal is down for a moment: the watermark stays, nothing is lost by waiting.
+    }
+    this.loop =
+      this.watchers.size > 0 ? setTimeout(() => void this.detect(), this.detector.timing.tickMs) : undefined;
+  }
+
+  private async closeClosedOrders(): Promise<void> {
+    const { closedOrders } = this.options;
+    if (!closedOrders || Date.now() - this.lastClosedLook < this.detector.timing.sweepMs) return;
+    const since = this.lastClosedLook - CLOSED_LOOKBACK_MS;
+    this.lastClosedLook = Date.now();
+    for (const orderId of await closedOrders.closedSince(since)) {
+      const watcher = this.watchers.get(orderId);
+      if (watcher && !watcher.closed) void watcher.close();
     }
   }
 }

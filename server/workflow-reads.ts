@@ -1,12 +1,13 @@
 /**
- * Reads of order workflows for the status feed and the API: the state by query, and the moment a workflow
- * closes. Reads in flight are tracked so the connection can close under none.
+ * Reads of order workflows for the status feed and the API: the state by query, and which workflows closed.
+ * Reads in flight are tracked so the connection can close under none.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { getOrderQuery } from '../common/actions';
+import { getOrderQuery, ORDER_WORKFLOW } from '../common/actions';
 import type { OrderState } from '../common/order';
 import { TemporarilyUnavailableError } from '../common/outcomes';
 import type { OrderSource } from './order-watcher';
+import type { ClosedOrders } from './status-feed';
 
 /** A call to Temporal failed unexpectedly; the message names the order and the call, so a log line says it all. */
 export class OrderCallError extends Error {
@@ -46,7 +47,7 @@ export function orderCallError(orderId: string, call: string, cause: unknown): E
     : failure;
 }
 
-export class WorkflowReads implements OrderSource {
+export class WorkflowReads implements OrderSource, ClosedOrders {
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly client: Client) {}
@@ -63,17 +64,13 @@ export class WorkflowReads implements OrderSource {
     );
   }
 
-  waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void> {
-    return this.track(
-      this.client
-        .withAbortSignal(signal, () => this.client.workflow.getHandle(orderId).result())
-        .then(
-          () => undefined,
-          (error: unknown) => {
-            if (signal.aborted || error instanceof WorkflowNotFoundError) throw error;
-          },
-        ),
-    );
+  /** The orders whose workflow closed since `sinceMs` (Temporal's visibility list; it may lag a moment). */
+  async closedSince(sinceMs: number): Promise<string[]> {
+    const since = new Date(sinceMs).toISOString();
+    const query = `WorkflowType = '${ORDER_WORKFLOW}' AND ExecutionStatus != 'Running' AND CloseTime >= '${since}'`;
+    const closed: string[] = [];
+    for await (const workflow of this.client.workflow.list({ query })) closed.push(workflow.workflowId);
+    return closed;
   }
 
   /** Waits for the reads in flight (and their retries) to end, so the connection can close under none. */

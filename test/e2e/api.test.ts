@@ -157,7 +157,7 @@ describe('two server instances', () => {
   });
   afterAll(() => second?.kill());
 
-  it('each stream the same order from Temporal, complete and in order', async () => {
+  it('each stream the same order from Temporal, complete and in order; the second, with no worker in it, learns of every change from the order table', async () => {
     const secondUrl = /Orderflow API on (http:\/\/localhost:\d+)/.exec(second.output())?.[1] ?? '';
     const shelf = await stockShelf(stack.db.orm);
     const { orderId } = await placeOrder(shelf);

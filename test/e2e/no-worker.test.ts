@@ -6,6 +6,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_WORKFLOW, type OrderWorkflow } from '../../common/actions';
+import { orderChangeLog } from '../../database/order-changes';
 import { openOrm } from '../../database/orm';
 import { StatusFeed } from '../../server/status-feed';
 import { TemporalOrders } from '../../server/temporal-orders';
@@ -26,7 +27,7 @@ afterAll(async () => {
 describe('no worker running', () => {
   it('an action answers ACTION_PENDING with its request id after the deadline, not never', async () => {
     const reads = new WorkflowReads(env.client);
-    const feed = new StatusFeed(reads);
+    const feed = new StatusFeed(reads, orderChangeLog(orm));
     const orders = new TemporalOrders({
       client: env.client,
       reads,

@@ -1,9 +1,18 @@
-/** An order source held in memory for the status feed's unit tests: orders change when the test says so. */
+/**
+ * Orders held in memory for the status feed's unit tests: the workflows (read by query), the order table's change
+ * log the workflows write, and Temporal's list of closed workflows. Orders change when the test says so.
+ */
 import type { OrderState, OrderStatus } from '../../common/order';
+import type { ChangeCursor, OrderChange } from '../../database/order-changes';
+import type { OrderChangeSource } from '../../server/change-detector';
 import type { OrderSource } from '../../server/order-watcher';
+import type { ClosedOrders } from '../../server/status-feed';
 
-export class FakeOrders implements OrderSource {
+export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders {
+  /** Workflow queries so far. */
   reads = 0;
+  /** Reads of the change log so far (ticks and sweeps). */
+  logReads = 0;
   /** Set to make every read fail, as when Temporal does not answer. */
   failing: Error | undefined;
   /** While set, reads take the state as of their start and answer only once the gate opens. */
@@ -11,33 +20,41 @@ export class FakeOrders implements OrderSource {
   /** How long each read takes to answer. */
   latencyMs = 0;
   private readonly orders = new Map<string, OrderState>();
-  private readonly closers = new Map<string, () => void>();
-  readonly closeWaits: AbortSignal[] = [];
+  private readonly rows = new Map<string, OrderChange>();
+  private readonly closedAt = new Map<string, number>();
+  private lastStamp = 0;
 
   place(orderId: string): OrderState {
     const order = sampleOrder(orderId);
     this.orders.set(orderId, order);
+    this.write(order, 0);
     return order;
   }
 
-  /** One status change: the version moves and the timeline gains its entry. */
-  advance(orderId: string, status: OrderStatus, message = status.toLowerCase()): void {
+  /**
+   * One status change: the version moves, the timeline gains its entry and the table's row is written. With
+   * `stampedMsEarlier`, the row carries a time that far in the past, as a commit that lands that long after
+   * the database stamped it.
+   */
+  advance(orderId: string, status: OrderStatus, message = status.toLowerCase(), stampedMsEarlier = 0): void {
     const order = this.orders.get(orderId);
     if (!order) throw new Error(`order ${orderId} was never placed`);
     const version = order.version + 1;
     const at = new Date(Date.parse(order.updatedAt) + 1_000).toISOString();
-    this.orders.set(orderId, {
+    const next: OrderState = {
       ...order,
       status,
       version,
       updatedAt: at,
       timeline: [...order.timeline, { version, status, step: null, at, message }],
-    });
+    };
+    this.orders.set(orderId, next);
+    this.write(next, stampedMsEarlier);
   }
 
-  /** The workflow closes: whoever waits for that learns it. */
+  /** The workflow closes without a last change of its saga (terminated): Temporal's list shows it closed. */
   close(orderId: string): void {
-    this.closers.get(orderId)?.();
+    this.closedAt.set(orderId, Date.now());
   }
 
   async read(orderId: string): Promise<OrderState | null> {
@@ -49,12 +66,39 @@ export class FakeOrders implements OrderSource {
     return state && structuredClone(state);
   }
 
-  waitUntilClosed(orderId: string, signal: AbortSignal): Promise<void> {
-    this.closeWaits.push(signal);
-    return new Promise((resolve, reject) => {
-      this.closers.set(orderId, resolve);
-      signal.addEventListener('abort', () => reject(new Error(`stopped waiting for ${orderId} to close`)));
-    });
+  async latestChange(): Promise<number> {
+    this.logReads += 1;
+    return Math.max(0, ...[...this.rows.values()].map((row) => row.changedAt));
+  }
+
+  async changedSince(from: ChangeCursor, limit: number): Promise<OrderChange[]> {
+    this.logReads += 1;
+    return [...this.rows.values()]
+      .filter(
+        (row) =>
+          row.changedAt > from.changedAt || (row.changedAt === from.changedAt && row.orderId > from.orderId),
+      )
+      .sort((a, b) => a.changedAt - b.changedAt || (a.orderId < b.orderId ? -1 : 1))
+      .slice(0, limit)
+      .map((row) => ({ ...row }));
+  }
+
+  async versionsOf(orderIds: readonly string[]): Promise<Map<string, number>> {
+    this.logReads += 1;
+    return new Map(
+      orderIds.flatMap((id) => (this.rows.has(id) ? [[id, this.rows.get(id)?.version ?? 0]] : [])),
+    );
+  }
+
+  async closedSince(sinceMs: number): Promise<string[]> {
+    return [...this.closedAt].filter(([, at]) => at >= sinceMs).map(([orderId]) => orderId);
+  }
+
+  /** Stamps strictly increase, like the database clock at millisecond grain with ties broken by id. */
+  private write(order: OrderState, stampedMsEarlier: number): void {
+    this.lastStamp = Math.max(this.lastStamp + 1, Date.now());
+    const changedAt = this.lastStamp - stampedMsEarlier;
+    this.rows.set(order.orderId, { orderId: order.orderId, version: order.version, changedAt });
   }
 }
 

@@ -49,7 +49,7 @@ export async function schemaHarness(
   const context: GraphQLContext = {
     caller,
     orders: service,
-    feed: new StatusFeed(new FakeOrders()),
+    feed: feedOfNoOrders(),
     catalog: { list: () => listProducts(orm), upsert: (input) => upsertProduct(orm, input) },
   };
   return {
@@ -59,4 +59,9 @@ export async function schemaHarness(
       graphql({ schema, source, variableValues: variables, contextValue: context }),
     close: () => orm.close(true),
   };
+}
+
+function feedOfNoOrders(): StatusFeed {
+  const orders = new FakeOrders();
+  return new StatusFeed(orders, orders);
 }
