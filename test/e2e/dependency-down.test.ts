@@ -85,18 +85,19 @@ async function placeOrder(sku: string) {
 }
 
 describe('Temporal unreachable', () => {
-  it('a mutation answers TEMPORARILY_UNAVAILABLE, a query its GraphQL error, a subscription ORDER_UNAVAILABLE; the same payment goes through once Temporal is back', async () => {
+  it('a mutation answers TEMPORARILY_UNAVAILABLE, a fresh read its GraphQL error, a subscription ORDER_UNAVAILABLE, a plain read the order table; the same payment goes through once Temporal is back', async () => {
     const shelf = await stockShelf(db.orm);
     const placed = await placeOrder(shelf.mug);
     const orderId = placed.body.data?.placeOrder.order?.id ?? '';
     expect(placed.body.data?.placeOrder.order?.status).toBe('AWAITING_PAYMENT');
 
     await temporal.cut();
-    const [paid, read, stream, another] = await Promise.all([
+    const [paid, read, freshRead, stream, another] = await Promise.all([
       post<{ payOrder: Payload }>(api.url, PAY, {
         input: { orderId, paymentMethod: 'tok_visa', requestId: `${orderId}-pay` },
       }),
       post(api.url, 'query($id: ID!) { order(id: $id) { id status } }', { id: orderId }),
+      post(api.url, 'query($id: ID!) { order(id: $id, fresh: true) { id status } }', { id: orderId }),
       collectOverWebSocket(api.url, { id: orderId }).done.then(
         () => 'completed',
         (error: Error) => error.message,
@@ -113,12 +114,13 @@ describe('Temporal unreachable', () => {
     expect(another.body.data?.placeOrder.userErrors.map((error) => error.code)).toEqual([
       'TEMPORARILY_UNAVAILABLE',
     ]);
-    expect(read.body.data).toEqual({ order: null });
-    expect(read.body.errors).toEqual([
+    expect(read.body).toEqual({ data: { order: { id: orderId, status: 'AWAITING_PAYMENT' } } });
+    expect(freshRead.body.data).toEqual({ order: null });
+    expect(freshRead.body.errors).toEqual([
       expect.objectContaining({ path: ['order'], extensions: { code: 'TEMPORARILY_UNAVAILABLE' } }),
     ]);
     expect(stream).toContain('ORDER_UNAVAILABLE');
-    for (const answer of [paid.text, read.text, another.text, stream]) expectNothingInternal(answer);
+    for (const answer of [paid.text, freshRead.text, another.text, stream]) expectNothingInternal(answer);
 
     await temporal.restore();
     const retried = await post<{ payOrder: Payload }>(api.url, PAY, {
