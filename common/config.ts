@@ -30,6 +30,20 @@ export interface Config {
   persistedOnly: boolean;
   /** Past either cap a new subscription is refused with TOO_MANY_SUBSCRIPTIONS. */
   subscriptions: { perConnection: number; watchedOrders: number };
+  worker: WorkerTuning;
+}
+
+/**
+ * The worker's cache and slots. An order spends seconds moving and then waits (for payment up to 30 minutes, in its
+ * return window 30 days); an evicted order replays its ~76 events in milliseconds when it moves again, so the cache
+ * only needs the orders moving now, not every open one. See the README for a small and a large machine.
+ */
+export interface WorkerTuning {
+  maxCachedWorkflows: number;
+  /** Workflow tasks at once; at most the cache size. */
+  maxConcurrentWorkflowTasks: number;
+  /** Activities at once, and local activities at once (each its own pool of this size). */
+  maxConcurrentActivities: number;
 }
 
 /** How callers prove who they are: an HS256 secret or an identity provider's JWKS, or off on purpose. */
@@ -104,6 +118,14 @@ export function readConfig(env: Env = process.env): Config {
     subscriptions: {
       perConnection: integer(env, 'MAX_SUBSCRIPTIONS_PER_CONNECTION', SUBSCRIPTION_LIMITS.perConnection),
       watchedOrders: integer(env, 'MAX_WATCHED_ORDERS', SUBSCRIPTION_LIMITS.watchedOrders),
+    },
+    worker: {
+      maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', 500, { min: 2, max: 1_000_000 }),
+      maxConcurrentWorkflowTasks: integer(env, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 40, {
+        min: 2,
+        max: 10_000,
+      }),
+      maxConcurrentActivities: integer(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', 100, { min: 1, max: 10_000 }),
     },
     auth: {
       jwtSecret: env.AUTH_JWT_SECRET || undefined,

@@ -120,6 +120,7 @@ try {
         activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
         onStatusChange: (orderId) => api.feed.nudge(orderId),
         dataConverter: encryptingDataConverter(payloadKeys),
+        tuning: config.worker,
       });
       return { worker, running: worker.run() };
     },

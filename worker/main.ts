@@ -23,6 +23,7 @@ const worker = await createOrderWorker({
   activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
   dataConverter: encryptingDataConverter(config.payloadKeys),
   workflowBundle: config.workflowBundlePath ? { codePath: config.workflowBundlePath } : undefined,
+  tuning: config.worker,
 });
 const queues = config.workerRoles.map((role) => `"${taskQueueOf(config.taskQueue, role)}"`);
 console.log(

@@ -13,6 +13,7 @@ import {
   type WorkflowBundle,
   type WorkflowBundleOption,
 } from '@temporalio/worker';
+import type { WorkerTuning } from '../common/config';
 import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../common/task-queues';
 import type { OrderActivities } from './activities/contract';
 import { ACTIVITY_ROLES } from './activity-roles';
@@ -37,6 +38,8 @@ export interface OrderWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** The payload codec (common/payload-codec.ts) for every role: activities see names and addresses too. */
   dataConverter?: DataConverter;
+  /** Cache and slots (common/config.ts); the SDK's defaults when absent. */
+  tuning?: WorkerTuning;
 }
 
 /**
@@ -69,6 +72,22 @@ function activitiesOf(role: WorkerRole, activities: OrderActivities): Partial<Or
   );
 }
 
+function activitySlots(tuning: WorkerTuning | undefined) {
+  return tuning ? { maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivities } : {};
+}
+
+function workflowSlots(tuning: WorkerTuning | undefined) {
+  if (!tuning) return {};
+  return {
+    maxCachedWorkflows: tuning.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: Math.min(
+      tuning.maxConcurrentWorkflowTasks,
+      tuning.maxCachedWorkflows,
+    ),
+    maxConcurrentLocalActivityExecutions: tuning.maxConcurrentActivities,
+  };
+}
+
 function workflowOptions(options: OrderWorkerOptions) {
   const sinks: InjectedSinks<StatusSinks> = {
     orderStatus: {
@@ -80,6 +99,7 @@ function workflowOptions(options: OrderWorkerOptions) {
   };
   return {
     sinks,
+    ...workflowSlots(options.tuning),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
@@ -101,6 +121,7 @@ export async function createOrderWorker(options: OrderWorkerOptions): Promise<Or
         // activity tasks on the orders queue.
         activities: role === 'orders' ? options.activities : activitiesOf(role, options.activities),
         ...(role === 'orders' ? workflowOptions(options) : {}),
+        ...activitySlots(options.tuning),
       }),
     ),
   );
