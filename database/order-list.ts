@@ -91,9 +91,10 @@ export async function waitUntilListed(orm: MikroORM, state: OrderState, timeoutM
   const { orderId } = state;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const row = await databaseCall(`order ${orderId}: read its order-list row`, () =>
-      orm.em.fork().findOne(OrderSummarySchema, { orderId }, { fields: ['version'] }),
+    const rows: { version: number }[] = await databaseCall(`order ${orderId}: read its order-list row`, () =>
+      orm.em.getConnection().execute('select version from order_summary where order_id = ?', [orderId]),
     );
+    const row = rows[0];
     if (row && row.version >= state.version) return true;
     if (row && row.version >= statusSince(state)) {
       const predatesSnapshots = await databaseCall(`order ${orderId}: read its order-list row`, () =>
