@@ -171,6 +171,26 @@ describe('two server instances', () => {
       events.map(({ version, status, step, message, at }) => ({ version, status, step, message, at }));
     expect(entries(thereEvents)).toEqual(entries(hereEvents));
   });
+
+  it('a read on one server right after a mutation answered on the other shows at least the version it answered', async () => {
+    const secondUrl = /Orderflow API on (http:\/\/localhost:\d+)/.exec(second.output())?.[1] ?? '';
+    const shelf = await stockShelf(stack.db.orm);
+    const { orderId } = await placeOrder(shelf);
+    const paid = await post<{ payOrder: { order: { version: number } } }>(
+      secondUrl,
+      'mutation Pay($input: PayOrderInput!) { payOrder(input: $input) { order { version } } }',
+      { input: { orderId, paymentMethod: 'tok_visa' } },
+    );
+    const answered = paid.body.data?.payOrder.order.version ?? Number.NaN;
+    const read = await post<{ order: { version: number } }>(
+      url,
+      'query($id: ID!) { order(id: $id) { version } }',
+      {
+        id: orderId,
+      },
+    );
+    expect(read.body.data?.order.version).toBeGreaterThanOrEqual(answered);
+  });
 });
 
 describe('errors', () => {
