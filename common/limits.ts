@@ -86,7 +86,8 @@ export const REQUEST_LIMITS = {
   depth: 8,
   aliases: 10,
   directives: 10,
-  cost: 5_000,
+  /** One `orders(first: 100)` page with every detail field (13,269 by GraphQL Armor's count) and no more. */
+  cost: 15_000,
   /** Parsed documents and parse errors kept, each keyed by its text (at most bodyBytes). */
   cachedDocuments: 200,
 } as const;
