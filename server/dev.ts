@@ -80,6 +80,7 @@ try {
           dbFile: devDbFile,
           port: Number(process.env.TEMPORAL_DEV_PORT ?? 7233),
           uiPort: webUiPort,
+          metricsPort: Number(process.env.TEMPORAL_DEV_METRICS_PORT ?? 0) || undefined,
           codecEndpoint: `http://localhost:${config.port}${CODEC_PATH}`,
         }),
       (server) => server.stop(),

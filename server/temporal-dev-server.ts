@@ -17,6 +17,8 @@ export interface DevServerOptions {
   uiPort: number;
   /** The remote codec the Web UI calls to show encrypted payloads (the API's /codec). */
   codecEndpoint?: string;
+  /** Where the server's Prometheus metrics are served (`/metrics`); a port of its choosing when absent. */
+  metricsPort?: number;
 }
 
 export interface DevServer {
@@ -122,6 +124,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       String(options.uiPort),
       '--log-level',
       'error',
+      ...(options.metricsPort ? ['--metrics-port', String(options.metricsPort)] : []),
       ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ],
     { stdio: ['pipe', 'ignore', 'inherit'] },
