@@ -1,7 +1,7 @@
 /**
  * Latency from a status change in the workflow to the subscriber's graphql-ws event, median and p99 over
  * at least 200 changes, with the worker in the API's process (it nudges the feed) and with the worker in
- * another process (the feed polls adaptively).  npm run bench:latency -- [orders=40]
+ * another process (the feed learns of changes from the order table).  npm run bench:latency -- [orders=40]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
