@@ -1,12 +1,21 @@
 /**
- * The database's clock as a SQL fragment: rows stamped with it are compared only with each other, so the clocks
- * of workers and API servers (which may drift apart) never enter the comparison.
+ * The database's clock and dates as the database holds them, for the few queries written without entities. Rows
+ * stamped with the database's clock are compared only with each other, so the clocks of workers and API servers
+ * (which may drift apart) never enter the comparison.
  */
 import { type MikroORM, raw } from '@mikro-orm/core';
 import { SqlitePlatform } from '@mikro-orm/sqlite';
 
+const isSqlite = (orm: MikroORM) => orm.em.getPlatform() instanceof SqlitePlatform;
+
+/** Now, in ms, on the database's clock, as a SQL fragment for an UPDATE or INSERT. */
 export function databaseNowMs(orm: MikroORM) {
-  return orm.em.getPlatform() instanceof SqlitePlatform
+  return isSqlite(orm)
     ? raw(`cast(round((julianday('now') - 2440587.5) * 86400000) as integer)`)
     : raw('cast(unix_timestamp(now(3)) * 1000 as signed)');
+}
+
+/** A date as MikroORM stores it: milliseconds in SQLite, a DATETIME in MySQL. */
+export function databaseDate(orm: MikroORM, date: Date): Date | number {
+  return isSqlite(orm) ? date.getTime() : date;
 }

@@ -1,22 +1,30 @@
 /** The order list the API reads: the order_summary table the workflow keeps current, newest first. */
-import type { FilterQuery, MikroORM } from '@mikro-orm/core';
-import {
-  ORDER_STATUSES,
-  type OrderState,
-  type OrderStatus,
-  type OrderSummary,
-  type OrderView,
-} from '../common/order';
+import type { MikroORM } from '@mikro-orm/core';
+import type { SqlEntityManager } from '@mikro-orm/knex';
+import { ORDER_STATUSES, type OrderState, type OrderStatus, type OrderView } from '../common/order';
 import type { OrderListPage, OrderListQuery } from '../common/order-list';
 import { InputError } from '../common/outcomes';
-import { type OrderSummaryRow, OrderSummarySchema } from './entities';
+import { databaseDate } from './clock';
+import { OrderSummarySchema } from './entities';
 import { parseSnapshot } from './order-snapshots';
 import { databaseCall } from './unavailable';
 
 const LISTED_POLL_MS = 20;
 
-function cursorOf(row: OrderSummaryRow): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.orderId}`).toString('base64url');
+/** The columns a page reads, as the database answers them (dates: a Date from MySQL, ms from SQLite). */
+interface ListedRow {
+  order_id: string;
+  customer_id: string;
+  status: string;
+  version: number;
+  total_cents: number;
+  created_at: Date | number | string;
+  updated_at: Date | number | string;
+  snapshot: string | null;
+}
+
+function cursorOf(row: ListedRow): string {
+  return Buffer.from(`${new Date(row.created_at).toISOString()}|${row.order_id}`).toString('base64url');
 }
 
 function parseCursor(cursor: string): { createdAt: Date; orderId: string } {
@@ -27,43 +35,60 @@ function parseCursor(cursor: string): { createdAt: Date; orderId: string } {
   return { createdAt, orderId: id.join('|') };
 }
 
-function statusOf(row: OrderSummaryRow): OrderStatus {
+function statusOf(row: ListedRow): OrderStatus {
   const status = ORDER_STATUSES.find((known) => known === row.status);
-  if (!status) throw new Error(`order ${row.orderId}: unknown status "${row.status}" in order_summary`);
+  if (!status) throw new Error(`order ${row.order_id}: unknown status "${row.status}" in order_summary`);
   return status;
 }
 
-function summaryOf(row: OrderSummaryRow): OrderSummary {
-  return {
-    orderId: row.orderId,
-    customerId: row.customerId,
-    status: statusOf(row),
-    version: row.version,
-    totalCents: row.totalCents,
-    createdAt: row.createdAt.toISOString(),
-    updatedAt: row.updatedAt.toISOString(),
-  };
+function viewOf(row: ListedRow): OrderView {
+  return (
+    parseSnapshot(row.snapshot) ?? {
+      orderId: row.order_id,
+      customerId: row.customer_id,
+      status: statusOf(row),
+      version: Number(row.version),
+      totalCents: Number(row.total_cents),
+      createdAt: new Date(row.created_at).toISOString(),
+      updatedAt: new Date(row.updated_at).toISOString(),
+    }
+  );
 }
 
-function viewOf(row: OrderSummaryRow): OrderView {
-  return parseSnapshot(row.snapshot) ?? summaryOf(row);
-}
-
+/**
+ * A page of the order table, newest first. One query through the ORM's query builder, without entities: a page of
+ * 50 rows hydrated into a unit of work cost ten times the query.
+ */
 export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<OrderListPage> {
-  const where: FilterQuery<OrderSummaryRow> = {};
-  if (query.status) where.status = query.status;
-  if (query.customerId) where.customerId = query.customerId;
+  const knex = (orm.em as SqlEntityManager).getKnex();
+  const select = knex<ListedRow>('order_summary')
+    .select(
+      'order_id',
+      'customer_id',
+      'status',
+      'version',
+      'total_cents',
+      'created_at',
+      'updated_at',
+      'snapshot',
+    )
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'order_id', order: 'desc' },
+    ])
+    .limit(query.first + 1);
+  if (query.status) select.where('status', query.status);
+  if (query.customerId) select.where('customer_id', query.customerId);
   if (query.after) {
     const { createdAt, orderId } = parseCursor(query.after);
-    where.$or = [{ createdAt: { $lt: createdAt } }, { createdAt, orderId: { $lt: orderId } }];
+    const at = databaseDate(orm, createdAt);
+    select.where((older) =>
+      older
+        .where('created_at', '<', at)
+        .orWhere((same) => same.where('created_at', at).where('order_id', '<', orderId)),
+    );
   }
-  const rows = await databaseCall('list orders', () =>
-    orm.em.fork().find(OrderSummarySchema, where, {
-      orderBy: { createdAt: 'desc', orderId: 'desc' },
-      limit: query.first + 1,
-      populate: ['snapshot'],
-    }),
-  );
+  const rows: ListedRow[] = await databaseCall('list orders', () => select);
   return {
     rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), order: viewOf(row) })),
     hasNextPage: rows.length > query.first,

@@ -313,6 +313,30 @@ describe('errors', () => {
   });
 });
 
+describe('order pages', () => {
+  it('follow each other newest first by cursor, every order once', async () => {
+    const shelf = await stockShelf(stack.db.orm);
+    const placed: string[] = [];
+    for (let index = 0; index < 3; index += 1)
+      placed.push((await placeOrder(shelf, { customerId: 'pager' })).orderId);
+    type Page = {
+      orders: { nodes: { id: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
+    const page = (after: string | null) =>
+      post<Page>(
+        url,
+        'query($after: String) { orders(customerId: "pager", first: 2, after: $after) { nodes { id } pageInfo { hasNextPage endCursor } } }',
+        { after },
+      );
+    const first = (await page(null)).body.data?.orders;
+    const second = (await page(first?.pageInfo.endCursor ?? null)).body.data?.orders;
+    expect(first?.pageInfo.hasNextPage).toBe(true);
+    expect(second?.pageInfo.hasNextPage).toBe(false);
+    const listed = [...(first?.nodes ?? []), ...(second?.nodes ?? [])].map((node) => node.id);
+    expect([...listed].sort()).toEqual([...placed].sort());
+  });
+});
+
 describe('order reads', () => {
   const READ = `query Read($id: ID!, $fresh: Boolean) {
     order(id: $id, fresh: $fresh) { version status timeline { version } payment { status } }
