@@ -72,7 +72,11 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
   clearTimeout(timer);
 }
 
-/** The process whose command line mentions `needle`: `pid` itself or one of its descendants. */
+/**
+ * The deepest process whose command line mentions `needle`: `pid` itself or one of its descendants. The deepest,
+ * because a supervisor's command line names what it runs: the dev server's (server/temporal-supervisor.mjs) says
+ * `temporal server start-dev ...` too.
+ */
 function descendantMatching(pid: number, needle: string): number {
   const childrenOf = (parent: number): number[] => {
     try {
@@ -85,13 +89,15 @@ function descendantMatching(pid: number, needle: string): number {
       return [];
     }
   };
+  let deepest: number | undefined;
   const queue = [pid];
   for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
     const command = readFileSync(`/proc/${next}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    if (command.includes(needle)) return next;
+    if (command.includes(needle)) deepest = next;
     queue.push(...childrenOf(next));
   }
-  throw new Error(`no process running ${needle} under ${pid}`);
+  if (deepest === undefined) throw new Error(`no process running ${needle} under ${pid}`);
+  return deepest;
 }
 
 /** The port of `npm run dev`'s API, its Temporal dev server and Web UI: free ports picked by the caller. */

@@ -1,0 +1,29 @@
+/**
+ * Every activity of the saga as a no-op that answers at once (the bare saga calls them without arguments): it
+ * measures Temporal's own cost of an order, not any work. Typed as the real activities, so the bare worker is built
+ * by the project's own createOrderWorker.
+ */
+import type { OrderActivities } from '../../worker/activities/contract';
+
+const nothing = async (): Promise<void> => undefined;
+
+export const bareActivities: OrderActivities = {
+  priceOrder: async () => [],
+  reserveStock: nothing,
+  releaseStock: nothing,
+  commitSale: nothing,
+  restockReturn: nothing,
+  chargePayment: async () => 'charge',
+  refundPayment: async () => 0,
+  createShipment: async () => ({
+    id: 'shipment',
+    warehouse: 'bare',
+    trackingNumber: 'tracking',
+    status: 'CREATED',
+  }),
+  cancelShipments: async () => 0,
+  createReturnShipment: async () => 'tracking',
+  recordOrderSnapshot: nothing,
+  recordOrderSummary: nothing,
+  sendNotification: nothing,
+};
