@@ -3,16 +3,16 @@
  * stamped with the database's clock are compared only with each other, so the clocks of workers and API servers
  * (which may drift apart) never enter the comparison.
  */
-import { type MikroORM, raw } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { SqlitePlatform } from '@mikro-orm/sqlite';
 
 const isSqlite = (orm: MikroORM) => orm.em.getPlatform() instanceof SqlitePlatform;
 
-/** Now, in ms, on the database's clock, as a SQL fragment for an UPDATE or INSERT. */
-export function databaseNowMs(orm: MikroORM) {
+/** Now, in ms, on the database's clock, as SQL for an UPDATE or INSERT. */
+export function databaseNowSql(orm: MikroORM): string {
   return isSqlite(orm)
-    ? raw(`cast(round((julianday('now') - 2440587.5) * 86400000) as integer)`)
-    : raw('cast(unix_timestamp(now(3)) * 1000 as signed)');
+    ? `cast(round((julianday('now') - 2440587.5) * 86400000) as integer)`
+    : 'cast(unix_timestamp(now(3)) * 1000 as signed)';
 }
 
 /** A date as MikroORM stores it: milliseconds in SQLite, a DATETIME in MySQL. */

@@ -127,8 +127,13 @@ export class StatusFeed {
               sent = entry.version;
             }
           }
-          if (latest.state && latest.state.version > state.version) {
-            state = latest.state;
+          // The watcher may hold a newer state than the pubsub has handed on yet (it marks itself closed first).
+          const newest = [latest.state, watcher.state].reduce<OrderState>(
+            (best, candidate) => (candidate && candidate.version > best.version ? candidate : best),
+            state,
+          );
+          if (newest !== state) {
+            state = newest;
             continue;
           }
           if (isFinal(state.status) || state.ended || watcher.closed) break;

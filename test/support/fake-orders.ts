@@ -52,6 +52,13 @@ export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders 
     this.write(next, stampedMsEarlier);
   }
 
+  /** The saga's last change: the order moves once more and is marked ended. */
+  end(orderId: string, status: OrderStatus): void {
+    this.advance(orderId, status);
+    const order = this.orders.get(orderId);
+    if (order) order.ended = true;
+  }
+
   /** The workflow closes without a last change of its saga (terminated): Temporal's list shows it closed. */
   close(orderId: string): void {
     this.closedAt.set(orderId, Date.now());

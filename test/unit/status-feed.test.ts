@@ -167,6 +167,19 @@ describe('when streams end', () => {
     ]);
   });
 
+  it("the saga's last change arrives before the stream ends, though its watcher marks itself closed first", async () => {
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const orders = new FakeOrders();
+      orders.place('o1');
+      const feed = feedOf(orders, NO_DETECTION);
+      const stream = feed.stream('o1');
+      await stream.next();
+      orders.end('o1', 'COMPLETED');
+      feed.nudge('o1');
+      expect((await collect(stream)).map((event) => event.version)).toEqual([2]);
+    }
+  });
+
   it('an unknown order ends the stream with UNKNOWN_ORDER naming it, and releases its watcher', async () => {
     const feed = feedOf(new FakeOrders());
     const failure = await collect(feed.stream('ghost')).catch((error: unknown) => error);
