@@ -155,31 +155,6 @@ export class StatusFeed {
     });
   }
 
-  /**
-   * Resolves with the order once `done(state)` holds, or with the latest state seen after `timeoutMs`
-   * (null when none could be read: the caller decides what that means).
-   */
-  async waitFor(
-    orderId: string,
-    done: (state: OrderState) => boolean,
-    timeoutMs: number,
-  ): Promise<OrderState | null> {
-    const stream = this.stream(orderId);
-    let latest: OrderState | null = null;
-    const timer = setTimeout(() => void stream.return(), timeoutMs);
-    try {
-      for await (const event of stream) {
-        latest = event.order;
-        if (done(latest)) break;
-      }
-    } catch {
-      // Unknown or unreadable order: `latest` says what was seen.
-    } finally {
-      clearTimeout(timer);
-    }
-    return latest;
-  }
-
   close(): void {
     clearTimeout(this.loop);
     this.loop = undefined;

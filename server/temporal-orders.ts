@@ -28,7 +28,7 @@ import type { NewOrder, OrderInput, OrderSettings, OrderState, OrderStatus } fro
 import type { OrderListPage, OrderListQuery } from '../common/order-list';
 import { failureOf, type OrderOutcome, pendingActionError, unknownOrderError } from '../common/outcomes';
 import { listOrders, waitUntilListed } from '../database/order-list';
-import { readOrderSnapshot } from '../database/order-snapshots';
+import { readOrderSnapshot, waitForSnapshot } from '../database/order-snapshots';
 import type { OrderService, ReadOptions } from '../schema/context';
 import type { StatusFeed } from './status-feed';
 import { orderCallError, type WorkflowReads } from './workflow-reads';
@@ -89,14 +89,16 @@ export class TemporalOrders implements OrderService {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError))
         throw orderCallError(orderId, 'start workflow', error);
     }
-    const settled =
-      (await this.options.feed.waitFor(
-        orderId,
-        (state) => !SETTLING.includes(state.status),
-        PLACE_ORDER_WAIT_MS,
-      )) ?? (await this.read(orderId));
+    const stored = await waitForSnapshot(
+      this.options.orm,
+      orderId,
+      (state) => !SETTLING.includes(state.status),
+      PLACE_ORDER_WAIT_MS,
+    );
+    // No snapshot: an order begun before the read model (placed again by its id), or no worker has taken it yet.
+    const settled = stored ?? (await this.read(orderId, { fresh: true }));
     if (!settled) return { order: null, userErrors: [] };
-    await waitUntilListed(this.options.orm, settled, LISTED_WAIT_MS);
+    if (!stored) await waitUntilListed(this.options.orm, settled, LISTED_WAIT_MS);
     return { order: settled, userErrors: failureOf(settled) };
   }
 

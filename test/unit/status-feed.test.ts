@@ -256,22 +256,6 @@ describe('watchers', () => {
     expect(next).toMatchObject({ value: { version: 2, message: 'late commit' } });
     await stream.return();
   });
-
-  it('placing waits for the first state that settles the order, or answers the latest after its time', async () => {
-    const orders = new FakeOrders();
-    orders.place('o1');
-    const feed = feedOf(orders);
-    const settled = feed.waitFor('o1', (state) => state.status === 'AWAITING_PAYMENT', 2_000);
-    orders.advance('o1', 'RESERVING');
-    feed.nudge('o1');
-    orders.advance('o1', 'AWAITING_PAYMENT');
-    feed.nudge('o1');
-    expect((await settled)?.status).toBe('AWAITING_PAYMENT');
-    expect((await feed.waitFor('o1', () => false, 50))?.version).toBe(3);
-    expect(await feed.waitFor('ghost', () => true, 50)).toBeNull();
-    await until(() => feed.activeWatchers() === 0);
-    expect(feed.activeWatchers()).toBe(0);
-  });
 });
 
 describe('change detection, property-style', () => {
