@@ -60,6 +60,8 @@ export class StatusFeed {
   private readonly detector: ChangeDetector;
   private readonly maxWatchedOrders: number;
   private loop: NodeJS.Timeout | undefined;
+  private readonly nudged = new Set<string>();
+  private flush: NodeJS.Immediate | undefined;
   private lastClosedLook = Date.now();
 
   constructor(
@@ -84,8 +86,18 @@ export class StatusFeed {
     return this.watchers.size;
   }
 
+  /**
+   * The order moved: its watcher reads it. Nudges of one turn of the event loop are read once: the worker reports
+   * every change of a workflow task together, often two or three.
+   */
   nudge(orderId: string): void {
-    void this.watchers.get(orderId)?.refresh();
+    if (!this.watchers.has(orderId)) return;
+    this.nudged.add(orderId);
+    this.flush ??= setImmediate(() => {
+      this.flush = undefined;
+      for (const id of this.nudged) void this.watchers.get(id)?.refresh();
+      this.nudged.clear();
+    });
   }
 
   /**
@@ -156,6 +168,7 @@ export class StatusFeed {
   }
 
   close(): void {
+    clearImmediate(this.flush);
     clearTimeout(this.loop);
     this.loop = undefined;
     for (const watcher of this.watchers.values()) watcher.stop();
