@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -143,6 +144,18 @@ export async function startEmbeddedStack(
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** A TCP port nothing listens on at 127.0.0.1 now (the system's pick). */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject()));
+    });
+  });
 }
 
 export async function graphql<T>(url: string, token: string, query: string, variables = {}): Promise<T> {

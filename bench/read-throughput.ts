@@ -13,7 +13,6 @@
  * Prints a table and, last, one JSON line; exits 1 on any error answer or failed check.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { createScratchDatabase } from '../database/scratch-database';
 import {
@@ -30,6 +29,7 @@ import {
   seedCatalogue,
 } from './bench-orders';
 import {
+  freePort,
   median,
   percentile,
   spawnNode,
@@ -100,19 +100,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     console.error(`${signal}: stopping everything this bench started`);
     void stopAll().then(() => process.exit(1));
   });
-}
-
-/** A port free on 127.0.0.1 now, below the ephemeral range that outgoing connections take theirs from. */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((done) => {
-      const server = createServer();
-      server.once('error', () => done(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
-    });
-    if (free) return port;
-  }
 }
 
 async function startBareYoga(): Promise<{ url: string; child: ChildProcess }> {

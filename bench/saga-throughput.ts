@@ -14,7 +14,6 @@
  * An order that does not complete, or is not paid exactly once, fails the run (exit code 1).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +25,14 @@ import { createScratchDatabase } from '../database/scratch-database';
 import { allLocal, type ShapeStep, versionOf } from './bare-saga/shape';
 import type { BareSagaInput } from './bare-saga/workflows';
 import { type BenchChild, forkBenchChild } from './bench-process';
-import { cpuSeconds, type EmbeddedStack, percentile, rssMiB, startEmbeddedStack } from './embedded-stack';
+import {
+  cpuSeconds,
+  type EmbeddedStack,
+  freePort,
+  percentile,
+  rssMiB,
+  startEmbeddedStack,
+} from './embedded-stack';
 import {
   type HistoryCount,
   type Phase,
@@ -91,18 +97,6 @@ const database = process.env.BENCH_DATABASE === 'mysql' ? 'mysql' : 'sqlite';
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 /** As bench/embedded-stack.ts runs the real saga (PAYMENT_TIMEOUT 1h, RETURN_WINDOW its 30 days): beyond any round. */
 const ORDER_SETTINGS = { paymentTimeoutMs: 3_600_000, returnWindowMs: 30 * 24 * 3_600_000 };
-
-/** A port nobody listens on right now, from the kernel. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function bundleBareWorkflows(folder: string): Promise<string> {
   const path = join(folder, 'bare-workflows.js');

@@ -1,0 +1,83 @@
+/**
+ * `npm run bench:feed` at a tiny size (40 subscriptions, a burst of 10, 2 s idle), as CI runs it: a smoke test of the
+ * benchmark's correctness, never of its timings. In both variants (worker in the API process; worker apart with
+ * two API processes) every subscriber gets every version of its order once and in order, every paid order reaches
+ * COMPLETED at its subscriber, and the bench exits 0 having stopped what it started.
+ */
+import { once } from 'node:events';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MARIADB_URL } from '../support/database';
+import { type ChildHandle, spawnCommand } from '../support/processes';
+
+interface Deliveries {
+  missed: number;
+  repeated: number;
+  silent: number;
+  notCompleted: number;
+  errors: number;
+  firstError?: string;
+  ended: number;
+}
+
+interface VariantSummary {
+  variant: string;
+  burst: { orders: number; changes: number; latencyMs: { count: number }; paymentErrors: number };
+  deliveries: Deliveries;
+}
+
+interface Summary {
+  subscriptions: number;
+  burst: number;
+  variants: VariantSummary[];
+  ok: boolean;
+}
+
+const SUBSCRIPTIONS = 40;
+const BURST = 10;
+
+let bench: ChildHandle | undefined;
+
+afterAll(async () => {
+  if (!bench || bench.process.exitCode !== null || bench.process.signalCode !== null) return;
+  // SIGTERM lets the bench stop its children, its dev server and its database; SIGKILL only if it does not.
+  const timer = setTimeout(() => bench?.process.kill('SIGKILL'), 30_000);
+  await bench.kill('SIGTERM');
+  clearTimeout(timer);
+});
+
+describe('npm run bench:feed at a tiny size', () => {
+  it('delivers every change of every watched order once, in order, up to COMPLETED, in both variants', async () => {
+    bench = spawnCommand(
+      process.execPath,
+      ['--import', 'tsx', 'bench/feed-scale.ts', String(SUBSCRIPTIONS), String(BURST)],
+      { BENCH_MYSQL_URL: MARIADB_URL, BENCH_DATABASE: '', BENCH_FEED_IDLE_SECONDS: '2' },
+      'bench/feed-scale.ts',
+    );
+    const [code] = await once(bench.process, 'exit');
+    const output = bench.output();
+    expect(code, output).toBe(0);
+    const last = output
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .at(-1);
+    const summary = JSON.parse(last ?? '{}') as Summary;
+
+    expect(summary.ok, output).toBe(true);
+    expect(summary.variants.map((variant) => variant.variant)).toEqual(['inProcess', 'apart']);
+    for (const { variant, burst, deliveries } of summary.variants) {
+      expect(deliveries, variant).toEqual({
+        missed: 0,
+        repeated: 0,
+        silent: 0,
+        notCompleted: 0,
+        errors: 0,
+        ended: 0,
+      });
+      expect(burst.orders, variant).toBe(BURST);
+      expect(burst.paymentErrors, variant).toBe(0);
+      // Every paid order moved past AWAITING_PAYMENT at least to COMPLETED: several changes each, all timed.
+      expect(burst.changes, variant).toBeGreaterThanOrEqual(BURST * 2);
+      expect(burst.latencyMs.count, variant).toBe(burst.changes);
+    }
+  }, 900_000);
+});
