@@ -114,7 +114,7 @@ async function measure(workerApart: boolean): Promise<number[]> {
         connection: temporal.nativeConnection,
         taskQueue,
         activities: createActivities({ orm: db.orm }),
-        onStatusChange: (orderId) => api.feed.nudge(orderId),
+        onStatusChange: (orderId, version) => api.feed.nudge(orderId, version),
       });
   const running = worker?.run();
   const child = workerApart ? await spawnWorker(processEnv) : undefined;

@@ -1,6 +1,10 @@
-/** What the order table says moved: the reads a status feed makes instead of asking every watched workflow. */
+/**
+ * What the order table says moved: the reads a status feed makes instead of asking every watched workflow. Plain
+ * queries through the ORM's query builder, without entities: they run ten times a second in every API process,
+ * and a unit of work cost fifteen times the query.
+ */
 import type { MikroORM } from '@mikro-orm/core';
-import { OrderSummarySchema } from './entities';
+import type { SqlEntityManager } from '@mikro-orm/knex';
 import { databaseCall } from './unavailable';
 
 export interface OrderChange {
@@ -13,46 +17,53 @@ export interface OrderChange {
 /** Where a read of changes starts: after this row, in (changedAt, orderId) order; orderId '' takes the whole ms. */
 export type ChangeCursor = Pick<OrderChange, 'changedAt' | 'orderId'>;
 
+interface ChangeRow {
+  order_id: string;
+  version: number | string;
+  changed_at: number | string;
+}
+
+const changeOf = (row: ChangeRow): OrderChange => ({
+  orderId: row.order_id,
+  version: Number(row.version),
+  changedAt: Number(row.changed_at),
+});
+
 export function orderChangeLog(orm: MikroORM) {
+  const table = () => (orm.em as SqlEntityManager).getKnex()<ChangeRow>('order_summary');
   return {
     /** The time of the newest change (database clock), 0 when the table is empty. */
     async latestChange(): Promise<number> {
-      const [row] = await databaseCall('read the newest order change', () =>
-        orm.em
-          .fork()
-          .find(OrderSummarySchema, {}, { fields: ['changedAt'], orderBy: { changedAt: 'desc' }, limit: 1 }),
+      const rows: ChangeRow[] = await databaseCall('read the newest order change', () =>
+        table().select('order_id', 'version', 'changed_at').orderBy('changed_at', 'desc').limit(1),
       );
-      return row?.changedAt ?? 0;
+      return rows[0] ? changeOf(rows[0]).changedAt : 0;
     },
 
     /** Rows changed after `from`, oldest change first, at most `limit` (an index range scan on changed_at). */
-    changedSince(from: ChangeCursor, limit: number): Promise<OrderChange[]> {
-      return databaseCall('read the changed orders', () =>
-        orm.em.fork().find(
-          OrderSummarySchema,
-          {
-            $or: [
-              { changedAt: { $gt: from.changedAt } },
-              { changedAt: from.changedAt, orderId: { $gt: from.orderId } },
-            ],
-          },
-          {
-            fields: ['orderId', 'version', 'changedAt'],
-            orderBy: { changedAt: 'asc', orderId: 'asc' },
-            limit,
-          },
-        ),
+    async changedSince(from: ChangeCursor, limit: number): Promise<OrderChange[]> {
+      const rows: ChangeRow[] = await databaseCall('read the changed orders', () =>
+        table()
+          .select('order_id', 'version', 'changed_at')
+          .where('changed_at', '>', from.changedAt)
+          .orWhere((same) => same.where('changed_at', from.changedAt).where('order_id', '>', from.orderId))
+          .orderBy([
+            { column: 'changed_at', order: 'asc' },
+            { column: 'order_id', order: 'asc' },
+          ])
+          .limit(limit),
       );
+      return rows.map(changeOf);
     },
 
     /** The versions the order table holds for these orders (absent: no row yet). */
     async versionsOf(orderIds: readonly string[]): Promise<Map<string, number>> {
-      const rows = await databaseCall('read the versions of watched orders', () =>
-        orm.em
-          .fork()
-          .find(OrderSummarySchema, { orderId: { $in: [...orderIds] } }, { fields: ['orderId', 'version'] }),
+      const rows: ChangeRow[] = await databaseCall('read the versions of watched orders', () =>
+        table()
+          .select('order_id', 'version', 'changed_at')
+          .whereIn('order_id', [...orderIds]),
       );
-      return new Map(rows.map((row) => [row.orderId, row.version]));
+      return new Map(rows.map((row) => [row.order_id, Number(row.version)]));
     },
   };
 }

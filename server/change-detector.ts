@@ -28,8 +28,8 @@ export interface WatchedOrders {
   /** The version the watcher of this order holds; undefined when the order is not watched. */
   versionOf(orderId: string): number | undefined;
   watchedOrderIds(): string[];
-  /** The table holds a newer version of this watched order: read its workflow. */
-  moved(orderId: string): void;
+  /** The table holds `version` of this watched order, newer than its watcher's: read its workflow. */
+  moved(orderId: string, version: number): void;
 }
 
 export interface ChangeDetection {
@@ -94,6 +94,6 @@ export class ChangeDetector {
 
   private consider(orderId: string, version: number): void {
     const held = this.watched.versionOf(orderId);
-    if (held !== undefined && version > held) this.watched.moved(orderId);
+    if (held !== undefined && version > held) this.watched.moved(orderId, version);
   }
 }

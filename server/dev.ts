@@ -119,7 +119,7 @@ try {
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
         activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
-        onStatusChange: (orderId) => api.feed.nudge(orderId),
+        onStatusChange: (orderId, version) => api.feed.nudge(orderId, version),
         dataConverter: encryptingDataConverter(payloadKeys),
         tuning: config.worker,
       });

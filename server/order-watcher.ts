@@ -20,7 +20,8 @@ export class OrderWatcher {
   closed = false;
   private stopped = false;
   private inFlight: Promise<void> | undefined;
-  private readAgain = false;
+  /** The version a read asked for during the one in flight must reach (unknown: any change). */
+  private wanted = -1;
   private retryMs = RETRY_MS.first;
   private retry: NodeJS.Timeout | undefined;
   /** Why the last read failed, while it has not succeeded since. */
@@ -46,20 +47,23 @@ export class OrderWatcher {
     return this.state;
   }
 
-  /** One read at a time; asked during a read, one more right after it (the change may have come after it began). */
-  refresh(): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+  /**
+   * Reads the order unless it already holds `atLeast`. One read at a time: asked during a read, it reads once more
+   * right after it unless that read brought `atLeast` (the change may have come after the read began). Without
+   * `atLeast` (a mutation sent here), it always reads once more.
+   */
+  refresh(atLeast = Number.POSITIVE_INFINITY): Promise<void> {
+    if (this.stopped || (atLeast <= this.version && this.state)) return this.inFlight ?? Promise.resolve();
     if (this.inFlight) {
-      this.readAgain = true;
+      this.wanted = Math.max(this.wanted, atLeast);
       return this.inFlight;
     }
     clearTimeout(this.retry);
     this.inFlight = this.read().finally(() => {
       this.inFlight = undefined;
-      if (this.readAgain) {
-        this.readAgain = false;
-        void this.refresh();
-      }
+      const wanted = this.wanted;
+      this.wanted = -1;
+      if (wanted > this.version) void this.refresh(wanted);
     });
     return this.inFlight;
   }

@@ -60,7 +60,8 @@ export class StatusFeed {
   private readonly detector: ChangeDetector;
   private readonly maxWatchedOrders: number;
   private loop: NodeJS.Timeout | undefined;
-  private readonly nudged = new Set<string>();
+  /** Orders nudged in this turn of the event loop, with the version each must reach. */
+  private readonly nudged = new Map<string, number>();
   private flush: NodeJS.Immediate | undefined;
   private lastClosedLook = Date.now();
 
@@ -75,7 +76,7 @@ export class StatusFeed {
       {
         versionOf: (orderId) => this.watchers.get(orderId)?.version,
         watchedOrderIds: () => [...this.watchers.keys()],
-        moved: (orderId) => this.nudge(orderId),
+        moved: (orderId, version) => this.nudge(orderId, version),
       },
       options.detection ?? CHANGE_DETECTION,
     );
@@ -90,12 +91,12 @@ export class StatusFeed {
    * The order moved: its watcher reads it. Nudges of one turn of the event loop are read once: the worker reports
    * every change of a workflow task together, often two or three.
    */
-  nudge(orderId: string): void {
+  nudge(orderId: string, version = Number.POSITIVE_INFINITY): void {
     if (!this.watchers.has(orderId)) return;
-    this.nudged.add(orderId);
+    this.nudged.set(orderId, Math.max(version, this.nudged.get(orderId) ?? -1));
     this.flush ??= setImmediate(() => {
       this.flush = undefined;
-      for (const id of this.nudged) void this.watchers.get(id)?.refresh();
+      for (const [id, atLeast] of this.nudged) void this.watchers.get(id)?.refresh(atLeast);
       this.nudged.clear();
     });
   }

@@ -60,7 +60,7 @@ export async function startStack(
         env,
         taskQueue,
         createActivities({ orm: db.orm }),
-        (orderId) => api.feed.nudge(orderId),
+        (orderId, version) => api.feed.nudge(orderId, version),
         encryptingDataConverter(config.payloadKeys),
       );
   const running = worker?.run();

@@ -67,7 +67,7 @@ export async function startWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   activities: OrderActivities,
-  onStatusChange?: (orderId: string) => void,
+  onStatusChange?: (orderId: string, version: number) => void,
   /** The payload codec; without it the worker writes payloads in clear, as a test asks. */
   dataConverter?: DataConverter,
 ) {

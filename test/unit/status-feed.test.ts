@@ -104,6 +104,33 @@ describe('what a subscriber receives', () => {
     expect((await collect(stream)).map((event) => event.version)).toEqual([2]);
   });
 
+  it('a change reported again while a read is under way costs no second read once that read brought it', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const feed = feedOf(orders, NO_DETECTION);
+    const stream = feed.stream('o1');
+    await stream.next();
+    const before = orders.reads;
+    let openGate: () => void = () => undefined;
+    orders.gate = new Promise((resolve) => {
+      openGate = resolve;
+    });
+    orders.advance('o1', 'RESERVING');
+    feed.nudge('o1', 2); // the worker reports version 2: a read starts, held at the gate
+    await pause(5);
+    feed.nudge('o1', 2); // the order table reports version 2 while that read is under way
+    await pause(5);
+    orders.gate = undefined;
+    openGate();
+    expect((await stream.next()).value).toMatchObject({ version: 2 });
+    await pause(20);
+    expect(orders.reads - before).toBe(1);
+    feed.nudge('o1'); // a mutation sent here: no version known, so it reads
+    await pause(20);
+    expect(orders.reads - before).toBe(2);
+    await stream.return();
+  });
+
   it('a subscriber that reads slowly still gets every entry once, in order', async () => {
     const orders = new FakeOrders();
     orders.place('o1');
