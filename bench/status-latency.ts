@@ -107,7 +107,11 @@ async function measure(workerApart: boolean): Promise<number[]> {
     TASK_QUEUE: taskQueue,
     RETURN_WINDOW: '1s',
   };
-  const api = await startApi(readConfig({ ...processEnv, PORT: '0' }), db.orm, temporal.address);
+  const api = await startApi(
+    readConfig({ ...processEnv, PORT: '0', AUTH_DISABLED: 'true' }),
+    db.orm,
+    temporal.address,
+  );
   const worker = workerApart
     ? undefined
     : await createOrderWorker({
