@@ -47,6 +47,15 @@ export type ActionRefusal =
   | 'RETURN_NOT_ALLOWED'
   | 'NO_RETURN_REQUESTED';
 
+/**
+ * What a refusal carries beside its code: the version of the order it was refused at. The order table can show a
+ * later version than the workflow holds for a moment (a worker lost after a local activity wrote the change, before
+ * its workflow task completed); the API sends such an action again once the workflow has caught up.
+ */
+export interface RefusalDetails {
+  refusedAtVersion: number;
+}
+
 export const getOrderQuery = defineQuery<OrderState>('getOrder');
 
 export interface ActionDefinition<A extends OrderAction> {

@@ -22,6 +22,7 @@ import {
   ORDER_WORKFLOW,
   type OrderAction,
   type OrderWorkflow,
+  type RefusalDetails,
 } from '../common/actions';
 import { newOrderId } from '../common/ids';
 import type { NewOrder, OrderInput, OrderSettings, OrderState, OrderStatus } from '../common/order';
@@ -41,6 +42,9 @@ const ACTION_DEADLINE_MS = 30_000;
 const PLACE_ORDER_WAIT_MS = 10_000;
 /** A mutation answers once `orders(...)` shows what it did, unless the order list lags longer than this. */
 const LISTED_WAIT_MS = 2_000;
+
+/** How long to wait before sending an action again to a workflow catching up with the order table. */
+const CATCH_UP_PAUSE_MS = 200;
 
 /** Statuses an order passes through on its own right after it is placed (or refused). */
 const SETTLING: readonly OrderStatus[] = ['VALIDATING', 'RESERVING', 'COMPENSATING'];
@@ -116,7 +120,8 @@ export class TemporalOrders implements OrderService {
 
   /**
    * A refusal by the workflow's validator, an unknown order and a closed order all come back as user errors;
-   * so does an action that left the order FAILED (a declined card).
+   * so does an action that left the order FAILED (a declined card). A refusal by a workflow behind what the order
+   * table shows (its worker was lost after writing a change) is sent again until the workflow has caught up.
    */
   private async sendAction<A extends OrderAction>(
     orderId: string,
@@ -126,31 +131,50 @@ export class TemporalOrders implements OrderService {
   ): Promise<OrderOutcome> {
     const { update, refusal }: ActionDefinition<A> = ORDER_ACTIONS[action];
     const handle = this.client.workflow.getHandle(orderId);
-    try {
-      const order = await this.client.withDeadline(Date.now() + this.actionDeadlineMs, () =>
-        handle.executeUpdate(update, { args: [payload], updateId }),
-      );
-      return { order, userErrors: failureOf(order) };
-    } catch (error) {
-      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-        return { order: null, userErrors: [pendingActionError(orderId, updateId, this.actionDeadlineMs)] };
-      }
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+    const deadline = Date.now() + this.actionDeadlineMs;
+    for (;;) {
+      try {
+        const order = await this.client.withDeadline(deadline, () =>
+          handle.executeUpdate(update, { args: [payload], updateId }),
+        );
+        return { order, userErrors: failureOf(order) };
+      } catch (error) {
+        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+          return { order: null, userErrors: [pendingActionError(orderId, updateId, this.actionDeadlineMs)] };
+        }
+        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+          const order = await this.read(orderId);
+          const code = error.cause.type ?? refusal;
+          if (code === refusal && order && refusedBehind(error.cause, order)) {
+            if (Date.now() + CATCH_UP_PAUSE_MS >= deadline) {
+              return {
+                order: null,
+                userErrors: [pendingActionError(orderId, updateId, this.actionDeadlineMs)],
+              };
+            }
+            await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
+            continue;
+          }
+          return { order, userErrors: [{ field: null, code, message: error.cause.message }] };
+        }
+        if (!(error instanceof WorkflowNotFoundError))
+          throw orderCallError(orderId, `update ${action}`, error);
         const order = await this.read(orderId);
+        if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
         return {
           order,
-          userErrors: [{ field: null, code: error.cause.type ?? refusal, message: error.cause.message }],
+          userErrors: [
+            { field: null, code: refusal, message: `order ${orderId} is ${order.status} and closed` },
+          ],
         };
       }
-      if (!(error instanceof WorkflowNotFoundError)) throw orderCallError(orderId, `update ${action}`, error);
-      const order = await this.read(orderId);
-      if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
-      return {
-        order,
-        userErrors: [
-          { field: null, code: refusal, message: `order ${orderId} is ${order.status} and closed` },
-        ],
-      };
     }
   }
+}
+
+/** Whether the workflow refused at a version older than the one the order table shows. */
+function refusedBehind(refusal: ApplicationFailure, shown: OrderState): boolean {
+  const [details] = refusal.details ?? [];
+  const refusedAt = (details as Partial<RefusalDetails> | undefined)?.refusedAtVersion;
+  return typeof refusedAt === 'number' && refusedAt < shown.version;
 }

@@ -11,6 +11,7 @@ import {
   getOrderQuery,
   ORDER_ACTIONS,
   type PayAction,
+  type RefusalDetails,
   type ReturnDecisionAction,
   type ReturnRequestAction,
 } from '../../common/actions';
@@ -30,12 +31,9 @@ export interface ActionInbox {
 /** A customer may cancel until the order is paid; after that it ships or compensates by itself. */
 const CANCELLABLE: readonly OrderStatus[] = ['VALIDATING', 'AWAITING_AUDIT', 'RESERVING', 'AWAITING_PAYMENT'];
 
-function refuseUnless(condition: unknown, code: ActionRefusal, message: string): void {
-  if (!condition) throw ApplicationFailure.nonRetryable(message, code);
-}
-
 function requireText(value: string | undefined, field: string): void {
-  refuseUnless(typeof value === 'string' && value.trim() !== '', 'INVALID_INPUT', `${field} is empty`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw ApplicationFailure.nonRetryable(`${field} is empty`, 'INVALID_INPUT' satisfies ActionRefusal);
 }
 
 /** Text past the limits table would grow the order (every update answers with it) past Temporal's payload limit. */
@@ -55,6 +53,11 @@ export function openActionInbox(order: OrderTracker): ActionInbox {
     returnWindowOpen: false,
   };
   const { orderId } = order.state;
+  const refuseUnless = (condition: unknown, code: ActionRefusal, message: string) => {
+    if (condition) return;
+    const details: RefusalDetails = { refusedAtVersion: order.state.version };
+    throw ApplicationFailure.create({ message, type: code, nonRetryable: true, details: [details] });
+  };
   const statusLeaves = async (...statuses: OrderStatus[]) => {
     await condition(() => !statuses.includes(order.status));
     return order.state;
