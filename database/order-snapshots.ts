@@ -1,7 +1,9 @@
 /**
  * The order table as the workflows write it and the API reads it: one row per order with its list columns and,
  * for orders begun since the read model exists, the whole state at that version. A row never goes back to an
- * older version, so a late retry cannot overwrite a newer change.
+ * older version, so a late retry cannot overwrite a newer change. The same version written again replaces the
+ * row: a workflow task re-run after its worker was lost writes what its workflow now holds (its own timestamps),
+ * and the new `changed_at` tells the feed's watchers again.
  */
 import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
@@ -10,8 +12,7 @@ import { databaseDate, databaseNowSql } from './clock';
 import { databaseCall } from './unavailable';
 
 /**
- * Writes the row of `summary` (and the whole state, when given) unless the row already holds that version or a
- * later one. Two plain statements, no transaction: the workflow writes its row at every change, and a unit of work
+ * Writes the row of `summary` (and the whole state, when given) unless the row already holds a later version. Two plain statements, no transaction: the workflow writes its row at every change, and a unit of work
  * with a locked read cost several times the write. An UPDATE guarded by the version, else an INSERT that yields to
  * a row created meanwhile, then the guarded UPDATE once more (that row may be older): no interleaving of writers
  * leaves a row older than the newest version written.
@@ -35,7 +36,7 @@ export async function recordOrderRow(
   const update = () =>
     knex('order_summary')
       .where('order_id', summary.orderId)
-      .where('version', '<', summary.version)
+      .where('version', '<=', summary.version)
       .update(columns);
   await databaseCall(`order ${summary.orderId}: write its row`, async () => {
     if ((await update()) > 0) return;

@@ -152,4 +152,24 @@ describe('idempotent activities', () => {
     }[];
     expect(rows).toEqual([{ status: 'SHIPPING', version: 7 }]);
   });
+
+  it('the same version written again (a task re-run after its worker was lost) replaces the earlier write', async () => {
+    const orderId = newOrderId();
+    const at = '2026-11-27T10:00:00.000Z';
+    const summary = { orderId, customerId: 'c-1', totalCents: 100, createdAt: at, updatedAt: at };
+    await suite.activities().recordOrderSummary({ ...summary, status: 'RESERVING', version: 3 });
+    const rerun = '2026-11-27T10:00:05.000Z';
+    await suite
+      .activities()
+      .recordOrderSummary({ ...summary, updatedAt: rerun, status: 'RESERVING', version: 3 });
+    const [row] = (await suite
+      .db()
+      .orm.em.getConnection()
+      .execute('select version, updated_at from order_summary where order_id = ?', [orderId])) as {
+      version: number;
+      updated_at: Date;
+    }[];
+    expect(row?.version).toBe(3);
+    expect(new Date(row?.updated_at ?? 0).getTime()).toBe(new Date(rerun).getTime());
+  });
 });
