@@ -530,7 +530,7 @@ async function payBurst(
   return { seconds, queries, paymentErrors, paymentsAskedAgain, firstPaymentError, pending: waited.pending };
 }
 
-interface Deliveries {
+export interface Deliveries {
   /** Versions the table holds that a subscriber never got (gaps, and a tail never delivered). */
   missed: number;
   repeated: number;

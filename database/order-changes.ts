@@ -34,10 +34,10 @@ export function orderChangeLog(orm: MikroORM) {
   return {
     /** The time of the newest change (database clock), 0 when the table is empty. */
     async latestChange(): Promise<number> {
-      const rows: ChangeRow[] = await databaseCall('read the newest order change', () =>
-        table().select('order_id', 'version', 'changed_at').orderBy('changed_at', 'desc').limit(1),
+      const [row] = await databaseCall('read the newest order change', () =>
+        table().max({ latest: 'changed_at' }),
       );
-      return rows[0] ? changeOf(rows[0]).changedAt : 0;
+      return Number(row?.latest ?? 0);
     },
 
     /** Rows changed after `from`, oldest change first, at most `limit` (an index range scan on changed_at). */

@@ -7,9 +7,8 @@ import { InputError } from '../common/outcomes';
 import { databaseDate } from './clock';
 import { OrderSummarySchema } from './entities';
 import { parseSnapshot } from './order-snapshots';
+import { pollUntil } from './poll-until';
 import { databaseCall } from './unavailable';
-
-const LISTED_POLL_MS = 20;
 
 /** The columns a page reads, as the database answers them (dates: a Date from MySQL, ms from SQLite). */
 interface ListedRow {
@@ -112,22 +111,24 @@ function statusSince(state: OrderState): number {
  * row as it changes, so this is usually one or two primary-key reads. An order begun before the workflow wrote
  * every version (its row has no snapshot) is listed once its row shows the status.
  */
-export async function waitUntilListed(orm: MikroORM, state: OrderState, timeoutMs: number): Promise<boolean> {
+export function waitUntilListed(orm: MikroORM, state: OrderState, timeoutMs: number): Promise<boolean> {
+  return pollUntil(
+    () => isListed(orm, state),
+    (listed) => listed,
+    timeoutMs,
+  );
+}
+
+async function isListed(orm: MikroORM, state: OrderState): Promise<boolean> {
   const { orderId } = state;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const rows: { version: number }[] = await databaseCall(`order ${orderId}: read its order-list row`, () =>
-      orm.em.getConnection().execute('select version from order_summary where order_id = ?', [orderId]),
-    );
-    const row = rows[0];
-    if (row && row.version >= state.version) return true;
-    if (row && row.version >= statusSince(state)) {
-      const predatesSnapshots = await databaseCall(`order ${orderId}: read its order-list row`, () =>
-        orm.em.fork().count(OrderSummarySchema, { orderId, snapshot: null }),
-      );
-      if (predatesSnapshots > 0) return true;
-    }
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, LISTED_POLL_MS));
-  }
+  const rows: { version: number }[] = await databaseCall(`order ${orderId}: read its order-list row`, () =>
+    orm.em.getConnection().execute('select version from order_summary where order_id = ?', [orderId]),
+  );
+  const row = rows[0];
+  if (row && row.version >= state.version) return true;
+  if (!row || row.version < statusSince(state)) return false;
+  const predatesSnapshots = await databaseCall(`order ${orderId}: read its order-list row`, () =>
+    orm.em.fork().count(OrderSummarySchema, { orderId, snapshot: null }),
+  );
+  return predatesSnapshots > 0;
 }

@@ -9,6 +9,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
 import type { OrderState, OrderSummary } from '../common/order';
 import { databaseDate, databaseNowSql } from './clock';
+import { pollUntil } from './poll-until';
 import { databaseCall } from './unavailable';
 
 /**
@@ -67,23 +68,19 @@ export function parseSnapshot(snapshot: string | null): OrderState | null {
   return snapshot === null ? null : (JSON.parse(snapshot) as OrderState);
 }
 
-/** Between reads of a row being waited for: soon at first, then every 100 ms. */
-const WAIT_POLL_MS = { first: 10, most: 100 };
-
 /**
  * Waits (at most `timeoutMs`) until the order's snapshot satisfies `done`; answers the latest snapshot read then,
  * or null when the table never held one. Primary-key reads, cheaper than asking the workflow at every change.
  */
-export async function waitForSnapshot(
+export function waitForSnapshot(
   orm: MikroORM,
   orderId: string,
   done: (state: OrderState) => boolean,
   timeoutMs: number,
 ): Promise<OrderState | null> {
-  const deadline = Date.now() + timeoutMs;
-  for (let pause = WAIT_POLL_MS.first; ; pause = Math.min(pause * 2, WAIT_POLL_MS.most)) {
-    const state = await readOrderSnapshot(orm, orderId);
-    if ((state && done(state)) || Date.now() >= deadline) return state;
-    await new Promise((resolve) => setTimeout(resolve, pause));
-  }
+  return pollUntil(
+    () => readOrderSnapshot(orm, orderId),
+    (state) => state !== null && done(state),
+    timeoutMs,
+  );
 }

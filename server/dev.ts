@@ -86,7 +86,7 @@ try {
       (server) => server.stop(),
     );
     temporalAddress = devServer.address;
-    temporalUi = devServer.uiUrl;
+    temporalUi = devServer.uiUrl ?? temporalUi;
   }
   const address = temporalAddress;
 

@@ -14,16 +14,21 @@ const SUPERVISOR = resolve(import.meta.dirname, 'temporal-supervisor.mjs');
 export interface DevServerOptions {
   dbFile: string;
   port: number;
-  uiPort: number;
+  /** The Web UI's port; no Web UI when absent. */
+  uiPort?: number;
   /** The remote codec the Web UI calls to show encrypted payloads (the API's /codec). */
   codecEndpoint?: string;
   /** Where the server's Prometheus metrics are served (`/metrics`); a port of its choosing when absent. */
   metricsPort?: number;
+  /** Given each line the server logs (errors only); without it they go to this process's stderr. */
+  onLogLine?: (line: string) => void;
 }
 
 export interface DevServer {
   address: string;
-  uiUrl: string;
+  uiUrl: string | undefined;
+  /** The dev server's own process (not its supervisor's). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -120,15 +125,20 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
       '127.0.0.1',
       '--port',
       String(options.port),
-      '--ui-port',
-      String(options.uiPort),
+      ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
       '--log-level',
       'error',
       ...(options.metricsPort ? ['--metrics-port', String(options.metricsPort)] : []),
       ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
     ],
-    { stdio: ['pipe', 'ignore', 'inherit'] },
+    { stdio: ['pipe', 'ignore', options.onLogLine ? 'pipe' : 'inherit'] },
   );
+  const { onLogLine } = options;
+  if (onLogLine) {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim() !== '') onLogLine(line);
+    });
+  }
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (let attempt = 0; !(await portAnswers(options.port)); attempt += 1) {
     if (child.exitCode !== null || attempt > 300) {
@@ -139,7 +149,8 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   }
   return {
     address: `127.0.0.1:${options.port}`,
-    uiUrl: `http://localhost:${options.uiPort}`,
+    uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
+    pid: Number.parseInt(readFileSync(pidFile, 'utf8'), 10),
     async stop() {
       // The supervisor gives the dev server 5 s to stop before it kills it.
       if (child.exitCode === null) child.kill('SIGTERM');

@@ -6,18 +6,9 @@
  */
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { Deliveries } from '../../bench/feed-scale';
 import { MARIADB_URL } from '../support/database';
-import { type ChildHandle, spawnCommand } from '../support/processes';
-
-interface Deliveries {
-  missed: number;
-  repeated: number;
-  silent: number;
-  notCompleted: number;
-  errors: number;
-  firstError?: string;
-  ended: number;
-}
+import { type ChildHandle, lastJsonLine, spawnCommand } from '../support/processes';
 
 interface VariantSummary {
   variant: string;
@@ -37,13 +28,8 @@ const BURST = 10;
 
 let bench: ChildHandle | undefined;
 
-afterAll(async () => {
-  if (!bench || bench.process.exitCode !== null || bench.process.signalCode !== null) return;
-  // SIGTERM lets the bench stop its children, its dev server and its database; SIGKILL only if it does not.
-  const timer = setTimeout(() => bench?.process.kill('SIGKILL'), 30_000);
-  await bench.kill('SIGTERM');
-  clearTimeout(timer);
-});
+// SIGTERM lets the bench stop its children and its dev server; SIGKILL only if it does not.
+afterAll(() => bench?.stop());
 
 describe('npm run bench:feed at a tiny size', () => {
   it('delivers every change of every watched order once, in order, up to COMPLETED, in both variants', async () => {
@@ -56,11 +42,7 @@ describe('npm run bench:feed at a tiny size', () => {
     const [code] = await once(bench.process, 'exit');
     const output = bench.output();
     expect(code, output).toBe(0);
-    const last = output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .at(-1);
-    const summary = JSON.parse(last ?? '{}') as Summary;
+    const summary = lastJsonLine<Summary>(output);
 
     expect(summary.ok, output).toBe(true);
     expect(summary.variants.map((variant) => variant.variant)).toEqual(['inProcess', 'apart']);

@@ -6,7 +6,7 @@
  */
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type ChildHandle, spawnCommand } from '../support/processes';
+import { type ChildHandle, lastJsonLine, spawnCommand } from '../support/processes';
 
 interface Row {
   requests: number;
@@ -23,13 +23,8 @@ interface Summary {
 
 let bench: ChildHandle | undefined;
 
-afterAll(async () => {
-  if (!bench || bench.process.exitCode !== null || bench.process.signalCode !== null) return;
-  // SIGTERM lets the bench stop its dev server and children; SIGKILL only if it does not.
-  const timer = setTimeout(() => bench?.process.kill('SIGKILL'), 30_000);
-  await bench.kill('SIGTERM');
-  clearTimeout(timer);
-});
+// SIGTERM lets the bench stop its children and its dev server; SIGKILL only if it does not.
+afterAll(() => bench?.stop());
 
 describe('npm run bench:reads at a tiny size', () => {
   it('answers every read without an error and reads each order back as it was placed', async () => {
@@ -42,11 +37,7 @@ describe('npm run bench:reads at a tiny size', () => {
     const [code] = await once(bench.process, 'exit');
     const output = bench.output();
     expect(code, output).toBe(0);
-    const last = output
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .at(-1);
-    const summary = JSON.parse(last ?? '{}') as Summary;
+    const summary = lastJsonLine<Summary>(output);
 
     expect(summary.ok, output).toBe(true);
     expect(summary.errors).toBe(0);

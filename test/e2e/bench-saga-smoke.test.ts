@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { lastJsonLine } from '../support/processes';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ORDERS = 4;
@@ -33,11 +34,11 @@ describe('npm run bench:saga', () => {
         killSignal: 'SIGTERM',
       },
     );
-    const summary = JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as {
+    const summary = lastJsonLine<{
       ok: boolean;
       variants: Record<string, VariantSummary>;
       ratios: Record<string, unknown>;
-    };
+    }>(stdout);
     expect(summary.ok).toBe(true);
     expect(Object.keys(summary.variants)).toEqual(['A', 'B', 'C']);
     for (const variant of Object.values(summary.variants)) {

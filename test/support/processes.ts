@@ -10,6 +10,17 @@ export interface ChildHandle {
   /** Resolves once a line matching `pattern` has been printed. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGTERM, so that it stops its own children on the way out; SIGKILL if it has not exited after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The last line of `output` that is a JSON object: the summary a benchmark prints at its end. */
+export function lastJsonLine<T>(output: string): T {
+  const last = output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .at(-1);
+  return JSON.parse(last ?? '{}') as T;
 }
 
 /** Runs a TypeScript entry point in its own node process (no npm or npx in between, so a kill reaches it). */
@@ -39,6 +50,10 @@ export function spawnCommand(
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    await exited;
+  };
 
   return {
     process: child,
@@ -68,9 +83,11 @@ export function spawnCommand(
         });
         check();
       }),
-    kill: async (signal = 'SIGTERM') => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+    kill,
+    stop: async (graceMs = 30_000) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await kill('SIGTERM');
+      clearTimeout(timer);
     },
   };
 }
