@@ -90,6 +90,8 @@ export const REQUEST_LIMITS = {
   cost: 15_000,
   /** Parsed documents and parse errors kept, each keyed by its text (at most bodyBytes). */
   cachedDocuments: 200,
+  /** Bearer tokens remembered as verified (each for at most a minute, never past its expiry). */
+  verifiedTokens: 10_000,
 } as const;
 
 /** Defaults of the subscription caps (settings MAX_SUBSCRIPTIONS_PER_CONNECTION and MAX_WATCHED_ORDERS). */

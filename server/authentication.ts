@@ -3,9 +3,10 @@
  * provider's JWKS, issuer and audience checked when set. `sub` is the customer id, `role` the caller's role.
  */
 import { createRemoteJWKSet, type JWTPayload, type JWTVerifyOptions, jwtVerify } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { ANONYMOUS, type Caller, ROLES, type Role, SYSTEM } from '../common/access';
 import type { AuthSettings } from '../common/config';
-import { TEXT_LIMITS } from '../common/limits';
+import { REQUEST_LIMITS, TEXT_LIMITS } from '../common/limits';
 import { textProblem } from '../common/validation';
 
 /** The token is there but not good: forged, expired, for another audience, or malformed. */
@@ -45,6 +46,20 @@ function callerOf(payload: JWTPayload): Caller {
   return { kind: 'user', subject: String(payload.sub), role: roleOf(payload.role) };
 }
 
+/**
+ * How long a verified token is taken again without verifying it (never past its `exp`): a signature check costs as
+ * much CPU as the rest of a small read, and clients send the same token with every request. A key taken out of the
+ * identity provider's key set stops being trusted within this time.
+ */
+const VERIFIED_TOKEN_MS = 60_000;
+
+/** How long `payload` may be remembered as verified: a minute, or less when it expires sooner. */
+function trustedForMs(payload: JWTPayload): number {
+  return payload.exp === undefined
+    ? VERIFIED_TOKEN_MS
+    : Math.min(VERIFIED_TOKEN_MS, payload.exp * 1000 - Date.now());
+}
+
 export function createAuthenticate(settings: AuthSettings): Authenticate {
   if (settings.disabled) return async () => SYSTEM;
   checkAuthSettings(settings);
@@ -56,13 +71,22 @@ export function createAuthenticate(settings: AuthSettings): Authenticate {
     audience: settings.audience,
     algorithms: settings.jwksUrl ? undefined : ['HS256'],
   };
+  const verified = new LRUCache<string, Caller>({
+    max: REQUEST_LIMITS.verifiedTokens,
+    ttl: VERIFIED_TOKEN_MS,
+  });
   return async (authorization) => {
     if (!authorization) return ANONYMOUS;
     const token = /^Bearer +(\S+)$/i.exec(authorization)?.[1];
     if (!token) throw new AuthenticationError('the Authorization header must be "Bearer <token>"');
-    const verified = await jwtVerify(token, key, options).catch((error: unknown) => {
+    const known = verified.get(token);
+    if (known) return known;
+    const { payload } = await jwtVerify(token, key, options).catch((error: unknown) => {
       throw new AuthenticationError(`invalid token: ${(error as Error).message}`);
     });
-    return callerOf(verified.payload);
+    const caller = callerOf(payload);
+    const ttl = trustedForMs(payload);
+    if (ttl > 0) verified.set(token, caller, { ttl });
+    return caller;
   };
 }

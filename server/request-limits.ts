@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { DocumentNode, GraphQLError, ValidationContext } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { REQUEST_LIMITS } from '../common/limits';
 
 /** Reported like any validation error (code GRAPHQL_VALIDATION_FAILED) rather than thrown out of validation. */
@@ -26,34 +27,11 @@ export function documentLimits() {
   });
 }
 
-/** The least recently used entries go first; Yoga's own default keeps 1,024 documents for an hour. */
-class BoundedCache<T> {
-  private readonly entries = new Map<string, T>();
-
-  constructor(private readonly max: number) {}
-
-  get(key: string): T | undefined {
-    const value = this.entries.get(key);
-    if (value !== undefined) {
-      this.entries.delete(key);
-      this.entries.set(key, value);
-    }
-    return value;
-  }
-
-  set(key: string, value: T): void {
-    this.entries.delete(key);
-    this.entries.set(key, value);
-    const oldest = this.entries.keys().next();
-    if (this.entries.size > this.max && !oldest.done) this.entries.delete(oldest.value);
-  }
-}
-
 /** Documents and parse errors keyed by their text: at most `cachedDocuments` of each, each at most a body. */
 export function parseCache() {
   return {
-    documentCache: new BoundedCache<DocumentNode>(REQUEST_LIMITS.cachedDocuments),
-    errorCache: new BoundedCache<unknown>(REQUEST_LIMITS.cachedDocuments),
+    documentCache: new LRUCache<string, DocumentNode>({ max: REQUEST_LIMITS.cachedDocuments }),
+    errorCache: new LRUCache<string, object>({ max: REQUEST_LIMITS.cachedDocuments }),
   };
 }
 

@@ -160,6 +160,16 @@ describe('bad tokens', () => {
   const valid = (jwt: SignJWT) =>
     jwt.setIssuer('orderflow-tests').setAudience('orderflow').setExpirationTime('1h');
 
+  it('a token that worked is refused once it has expired (a verified token is not trusted past its exp)', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = await forge((jwt) => valid(jwt).setExpirationTime(expiresAt));
+    expect((await post(url, '{ products { sku } }', {}, shortLived)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, expiresAt * 1000 - Date.now() + 200));
+    const late = await post(url, '{ products { sku } }', {}, shortLived);
+    expect(late.status).toBe(401);
+    expect(codeOf(late)).toBe('UNAUTHENTICATED');
+  });
+
   it.each([
     ['signed with another secret', () => forge(valid, 'not-the-secret-at-all-0123456789')],
     ['expired', () => forge((jwt) => valid(jwt).setExpirationTime(Math.floor(Date.now() / 1000) - 60))],
