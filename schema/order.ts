@@ -24,9 +24,8 @@ import { UserErrorRef } from './user-error';
 
 const fullStates = new WeakMap<OrderSummary, Promise<OrderState>>();
 
-/** The workflow's state behind a view, read once per listed order however many detail fields ask. */
-function fullState(order: OrderView, ctx: GraphQLContext): Promise<OrderState> {
-  if ('timeline' in order) return Promise.resolve(order);
+/** The workflow's state behind a listed row, read once per order however many detail fields ask. */
+function fullState(order: OrderSummary, ctx: GraphQLContext): Promise<OrderState> {
   let state = fullStates.get(order);
   if (!state) {
     state = ctx.orders.read(order.orderId, { fresh: true }).then((read) => {
@@ -42,9 +41,13 @@ function fullState(order: OrderView, ctx: GraphQLContext): Promise<OrderState> {
   return state;
 }
 
-/** A resolver for a field only the full state has. */
+/**
+ * A resolver for a field only the full state has: answered at once when the order came whole (no promise per field,
+ * which cost a page of 50 orders a tenth of its CPU), else once its workflow has been read.
+ */
 function detail<T>(pick: (state: OrderState) => T) {
-  return (order: OrderView, _args: object, ctx: GraphQLContext) => fullState(order, ctx).then(pick);
+  return (order: OrderView, _args: object, ctx: GraphQLContext): T | Promise<T> =>
+    'timeline' in order ? pick(order) : fullState(order, ctx).then(pick);
 }
 
 export const OrderStatusEnum = builder.enumType('OrderStatus', { values: ORDER_STATUSES });

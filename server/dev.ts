@@ -3,6 +3,7 @@
  * server (unless TEMPORAL_ADDRESS is set), the worker in this process, the API and the demo page.
  * Ctrl-C stops all of it.
  */
+import './production-mode';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
 import { describePayloadEncryption, encryptingDataConverter } from '../common/payload-codec';

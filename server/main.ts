@@ -1,4 +1,5 @@
 /** `npm run server`: the API alone, against TEMPORAL_ADDRESS and DATABASE_URL (or the SQLite file). */
+import './production-mode';
 import { readConfig } from '../common/config';
 import { describePayloadEncryption } from '../common/payload-codec';
 import { openOrm } from '../database/orm';
