@@ -118,20 +118,20 @@ export class TemporalOrders implements OrderService {
     return outcome;
   }
 
-  /**
-   * A refusal by the workflow's validator, an unknown order and a closed order all come back as user errors;
-   * so does an action that left the order FAILED (a declined card). A refusal by a workflow behind what the order
-   * table shows (its worker was lost after writing a change) is sent again until the workflow has caught up.
-   */
+  /** Sends the update until it is answered, or refused by a workflow that is not behind the order table. */
   private async sendAction<A extends OrderAction>(
     orderId: string,
     action: A,
     payload: ActionPayload<A>,
     updateId: string,
   ): Promise<OrderOutcome> {
-    const { update, refusal }: ActionDefinition<A> = ORDER_ACTIONS[action];
+    const { update }: ActionDefinition<A> = ORDER_ACTIONS[action];
     const handle = this.client.workflow.getHandle(orderId);
     const deadline = Date.now() + this.actionDeadlineMs;
+    const pending = {
+      order: null,
+      userErrors: [pendingActionError(orderId, updateId, this.actionDeadlineMs)],
+    };
     for (;;) {
       try {
         const order = await this.client.withDeadline(deadline, () =>
@@ -139,36 +139,39 @@ export class TemporalOrders implements OrderService {
         );
         return { order, userErrors: failureOf(order) };
       } catch (error) {
-        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-          return { order: null, userErrors: [pendingActionError(orderId, updateId, this.actionDeadlineMs)] };
-        }
-        if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-          const order = await this.read(orderId);
-          const code = error.cause.type ?? refusal;
-          if (code === refusal && order && refusedBehind(error.cause, order)) {
-            if (Date.now() + CATCH_UP_PAUSE_MS >= deadline) {
-              return {
-                order: null,
-                userErrors: [pendingActionError(orderId, updateId, this.actionDeadlineMs)],
-              };
-            }
-            await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
-            continue;
-          }
-          return { order, userErrors: [{ field: null, code, message: error.cause.message }] };
-        }
-        if (!(error instanceof WorkflowNotFoundError))
-          throw orderCallError(orderId, `update ${action}`, error);
-        const order = await this.read(orderId);
-        if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
-        return {
-          order,
-          userErrors: [
-            { field: null, code: refusal, message: `order ${orderId} is ${order.status} and closed` },
-          ],
-        };
+        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return pending;
+        const outcome = await this.outcomeOfFailure(orderId, action, error);
+        if (outcome !== 'behind') return outcome;
+        if (Date.now() + CATCH_UP_PAUSE_MS >= deadline) return pending;
+        await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
       }
     }
+  }
+
+  /**
+   * A refusal by the workflow's validator, an unknown order and a closed order all come back as user errors;
+   * so does an action that left the order FAILED (a declined card). 'behind': the workflow refused at an older
+   * version than the order table shows (its worker was lost after writing a change), so it is still catching up.
+   */
+  private async outcomeOfFailure(
+    orderId: string,
+    action: OrderAction,
+    error: unknown,
+  ): Promise<OrderOutcome | 'behind'> {
+    const { refusal } = ORDER_ACTIONS[action];
+    if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+      const order = await this.read(orderId);
+      const code = error.cause.type ?? refusal;
+      if (code === refusal && order && refusedBehind(error.cause, order)) return 'behind';
+      return { order, userErrors: [{ field: null, code, message: error.cause.message }] };
+    }
+    if (!(error instanceof WorkflowNotFoundError)) throw orderCallError(orderId, `update ${action}`, error);
+    const order = await this.read(orderId);
+    if (!order) return { order: null, userErrors: [unknownOrderError(orderId)] };
+    return {
+      order,
+      userErrors: [{ field: null, code: refusal, message: `order ${orderId} is ${order.status} and closed` }],
+    };
   }
 }
 
