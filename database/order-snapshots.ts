@@ -13,8 +13,9 @@ import { pollUntil } from './poll-until';
 import { databaseCall } from './unavailable';
 
 /**
- * Writes the row of `summary` (and the whole state, when given) unless the row already holds a later version. Two plain statements, no transaction: the workflow writes its row at every change, and a unit of work
- * with a locked read cost several times the write. An UPDATE guarded by the version, else an INSERT that yields to
+ * Writes the row of `summary` (and the whole state, when given) unless the row already holds a later version. Two
+ * plain statements, no transaction: the workflow writes its row at every change, and a unit of work with a locked
+ * read cost several times the write. An UPDATE guarded by the version, else an INSERT that yields to
  * a row created meanwhile, then the guarded UPDATE once more (that row may be older): no interleaving of writers
  * leaves a row older than the newest version written.
  */

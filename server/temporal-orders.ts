@@ -128,10 +128,10 @@ export class TemporalOrders implements OrderService {
     const { update }: ActionDefinition<A> = ORDER_ACTIONS[action];
     const handle = this.client.workflow.getHandle(orderId);
     const deadline = Date.now() + this.actionDeadlineMs;
-    const pending = {
+    const pending = () => ({
       order: null,
       userErrors: [pendingActionError(orderId, updateId, this.actionDeadlineMs)],
-    };
+    });
     for (;;) {
       try {
         const order = await this.client.withDeadline(deadline, () =>
@@ -139,10 +139,10 @@ export class TemporalOrders implements OrderService {
         );
         return { order, userErrors: failureOf(order) };
       } catch (error) {
-        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return pending;
+        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return pending();
         const outcome = await this.outcomeOfFailure(orderId, action, error);
         if (outcome !== 'behind') return outcome;
-        if (Date.now() + CATCH_UP_PAUSE_MS >= deadline) return pending;
+        if (Date.now() + CATCH_UP_PAUSE_MS >= deadline) return pending();
         await new Promise((resolve) => setTimeout(resolve, CATCH_UP_PAUSE_MS));
       }
     }
