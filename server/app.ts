@@ -15,6 +15,7 @@ import { REQUEST_LIMITS } from '../common/limits';
 import { schema } from '../schema';
 import type { GraphQLContext } from '../schema/context';
 import type { Authenticate } from './authentication';
+import { compiledQueries } from './compiled-queries';
 import { maskUnexpectedErrors } from './error-masking';
 import { corsFor, isAllowedOrigin } from './origins';
 import type { PersistedDocuments } from './persisted-documents';
@@ -83,6 +84,7 @@ export function createApi(options: ApiOptions): Api {
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       options.persistedDocuments.plugin(),
       documentLimits(),
+      ...compiledQueries(),
     ],
     renderGraphiQL,
     graphiql: { title: 'Orderflow', subscriptionsProtocol: 'WS' },

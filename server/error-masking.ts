@@ -22,8 +22,8 @@ export function maskUnexpectedErrors(error: unknown, message: string): Error {
   }
   if (
     error instanceof GraphQLError &&
-    typeof error.extensions.code === 'string' &&
-    !error.extensions.unexpected
+    typeof error.extensions?.code === 'string' &&
+    !error.extensions?.unexpected
   ) {
     return error;
   }
