@@ -38,6 +38,21 @@ describe('the order saga', () => {
     expect(ledger.notifications).toEqual(['ORDER_CONFIRMED']);
   });
 
+  it('records one patch marker for all its workflow changes, before its first command', async () => {
+    const shelf = await stockShelf(saga.db().orm);
+    const handle = await placeAndAwaitPayment(shelf);
+    await pay(handle, 'tok_visa');
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const markers = events.filter((event) => event.markerRecordedEventAttributes);
+    const patches = markers.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch');
+    expect(patches).toHaveLength(1);
+    const firstCommand = events.findIndex((event) => event.workflowTaskCompletedEventAttributes) + 1;
+    expect(events[firstCommand]).toBe(patches[0]);
+    // The rest are the local activities' markers: the order's writes and its notification.
+    expect(markers.length - patches.length).toBeGreaterThan(5);
+  });
+
   it('writes its whole state to the order table at every change, the last one marked as the end', async () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await placeAndAwaitPayment(shelf);

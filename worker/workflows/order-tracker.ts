@@ -3,9 +3,10 @@
  * to the order table; a new status is also set as the workflow's OrderStatus search attribute, which operators
  * filter on in Temporal's Web UI and CLI.
  */
-import { patched, proxySinks, type Sinks, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxySinks, type Sinks, upsertSearchAttributes } from '@temporalio/workflow';
 import type { OrderInput, OrderState, OrderStatus, TimelineStep } from '../../common/order';
 import { CUSTOMER_ID_ATTRIBUTE, ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
+import type { WorkflowChanges } from './workflow-changes';
 
 export interface StatusSinks extends Sinks {
   orderStatus: {
@@ -24,6 +25,7 @@ export class OrderTracker {
 
   constructor(
     input: OrderInput,
+    private readonly changes: WorkflowChanges,
     private readonly onChange: OnChange,
   ) {
     const now = new Date().toISOString();
@@ -61,7 +63,7 @@ export class OrderTracker {
     this.state.timeline.push({ version, status, step, at, message });
     orderStatus.changed(this.state.orderId, version);
     // Orders started before the workflow set search attributes must replay without these commands.
-    if (statusMoved && patched('order-search-attributes')) {
+    if (statusMoved && this.changes.has('order-search-attributes')) {
       upsertSearchAttributes([
         { key: ORDER_STATUS_ATTRIBUTE, value: status },
         { key: CUSTOMER_ID_ATTRIBUTE, value: this.state.customerId },

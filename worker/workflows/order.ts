@@ -3,13 +3,7 @@
  * Each step pushes its undo before it runs (a step that timed out may still have taken effect);
  * a failure runs the undos in reverse and the workflow returns the order in a terminal status.
  */
-import {
-  allHandlersFinished,
-  CancellationScope,
-  condition,
-  executeChild,
-  patched,
-} from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, executeChild } from '@temporalio/workflow';
 import type { OrderWorkflow } from '../../common/actions';
 import { shipmentWorkflowId } from '../../common/ids';
 import {
@@ -29,6 +23,7 @@ import { findBusinessFailure } from './business-failure';
 import { OrderTracker } from './order-tracker';
 import { proxyLocalOrderWrites, proxyRoutedActivities, STEP_ACTIVITY_OPTIONS } from './routed-activities';
 import { shipmentWorkflow } from './shipment';
+import { WorkflowChanges } from './workflow-changes';
 
 type TerminalStatus = Extract<OrderStatus, 'FAILED' | 'CANCELLED' | 'REJECTED'>;
 
@@ -56,6 +51,8 @@ export const orderWorkflow: OrderWorkflow = async function orderWorkflow(input) 
 };
 
 class OrderSaga {
+  /** First: asked before the workflow's first command. */
+  private readonly changes = new WorkflowChanges();
   readonly order: OrderTracker;
   private readonly inbox: ActionInbox;
   private readonly undos: Undo[] = [];
@@ -65,7 +62,9 @@ class OrderSaga {
   private returnWindowClosesAt = 0;
 
   constructor(private readonly input: OrderInput) {
-    this.order = new OrderTracker(input, (state, statusMoved) => this.writeOrder(state, statusMoved));
+    this.order = new OrderTracker(input, this.changes, (state, statusMoved) =>
+      this.writeOrder(state, statusMoved),
+    );
     this.inbox = openActionInbox(this.order);
   }
 
@@ -98,15 +97,15 @@ class OrderSaga {
     // Orders begun before the bounds were checked here replay with the rules they were validated under. Since
     // 'bounds-before-writes' that is asked before the first change: asked after a local activity in the same task,
     // a patch is missed on replay when the task was cut there (a worker killed while the activity ran).
-    const boundsFirst = patched('bounds-before-writes');
-    let checkBounds = boundsFirst && patched('input-bounds');
+    const boundsFirst = this.changes.has('bounds-before-writes');
+    let checkBounds = boundsFirst && this.changes.has('input-bounds');
     await this.order.record(
       'VALIDATING',
       'validate',
       `order received from customer ${this.input.customerId}`,
     );
     const problems = orderInputProblems(this.input.items, this.input.address);
-    if (!boundsFirst) checkBounds = patched('input-bounds');
+    if (!boundsFirst) checkBounds = this.changes.has('input-bounds');
     if (checkBounds) problems.push(...orderBoundProblems(this.input));
     if (problems.length > 0) {
       this.fail(
@@ -360,7 +359,7 @@ class OrderSaga {
    * ones replay as they ran: the list row alone, as a regular activity, at status changes only.
    */
   private get writesLocally(): boolean {
-    return patched('local-order-writes');
+    return this.changes.has('local-order-writes');
   }
 
   private async writeOrder(state: OrderState, statusMoved: boolean): Promise<void> {
