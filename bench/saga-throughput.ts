@@ -54,9 +54,9 @@ import {
  * The real saga's happy path for one order (worker/workflows/order.ts), one row per step as Temporal sees it: what
  * B runs as it is and C with every activity local. `record` is a change of the order (its status or timeline),
  * written by the local activity recordOrderSnapshot; a regular activity goes to its role's task queue
- * (worker/activity-roles.ts). Not mirrored: the OrderStatus and CustomerId search attributes the saga upserts when
- * its status moves, and its patch markers (the history events per order show them). When the saga changes which
- * activities are local, change `as` here.
+ * (worker/activity-roles.ts). Not mirrored: the OrderStatus and CustomerId search attributes the saga upserts
+ * where the order rests, and its patch marker (the history events per order show them). When the saga changes
+ * which activities are local, change `as` here.
  */
 const SAGA_SHAPE: ShapeStep[] = [
   { record: 'VALIDATING', as: 'local' },

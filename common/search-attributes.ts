@@ -1,7 +1,7 @@
 /**
- * The order's search attributes: operators find orders by status and customer in Temporal's Web UI and CLI
- * (`temporal workflow list --query "OrderStatus='AWAITING_PAYMENT'"`). The API lists orders from the order table
- * instead, because search attributes are only eventually consistent.
+ * The order's search attributes: operators find orders by the status they rest in and by customer in Temporal's
+ * Web UI and CLI (`temporal workflow list --query "OrderStatus='AWAITING_PAYMENT'"`). The API lists orders from the
+ * order table instead, because search attributes are only eventually consistent.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

@@ -50,7 +50,7 @@ export class OrderWatcher {
   /**
    * Reads the order unless it already holds `atLeast`. One read at a time: asked during a read, it reads once more
    * right after it unless that read brought `atLeast` (the change may have come after the read began). Without
-   * `atLeast` (a mutation sent here), it always reads once more.
+   * `atLeast` (a mutation that answered without an order), it always reads once more.
    */
   refresh(atLeast = Number.POSITIVE_INFINITY): Promise<void> {
     if (this.stopped || (atLeast <= this.version && this.state)) return this.inFlight ?? Promise.resolve();

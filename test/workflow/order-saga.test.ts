@@ -38,19 +38,34 @@ describe('the order saga', () => {
     expect(ledger.notifications).toEqual(['ORDER_CONFIRMED']);
   });
 
-  it('records one patch marker for all its workflow changes, before its first command', async () => {
+  it('records one patch marker for all its workflow changes, and its status attribute only where it rests', async () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await placeAndAwaitPayment(shelf);
     await pay(handle, 'tok_visa');
     await handle.result();
     const events = (await handle.fetchHistory()).events ?? [];
     const markers = events.filter((event) => event.markerRecordedEventAttributes);
-    const patches = markers.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch');
+    const patches = markers.filter(
+      (event) => event.markerRecordedEventAttributes?.markerName === 'core_patch',
+    );
     expect(patches).toHaveLength(1);
     const firstCommand = events.findIndex((event) => event.workflowTaskCompletedEventAttributes) + 1;
     expect(events[firstCommand]).toBe(patches[0]);
     // The rest are the local activities' markers: the order's writes and its notification.
     expect(markers.length - patches.length).toBeGreaterThan(5);
+
+    const upserts = events.flatMap((event) => {
+      const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      return fields ? [Object.keys(fields).sort().join('+')] : [];
+    });
+    const statuses = events.flatMap((event) => {
+      const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+      const data = fields?.[ORDER_STATUS_ATTRIBUTE.name]?.data;
+      return data ? [JSON.parse(Buffer.from(data).toString())] : [];
+    });
+    // The patch's own TemporalChangeVersion, then the two statuses it rested in; none for the steps between.
+    expect(upserts).toEqual(['TemporalChangeVersion', 'CustomerId+OrderStatus', 'CustomerId+OrderStatus']);
+    expect(statuses).toEqual(['AWAITING_PAYMENT', 'COMPLETED']);
   });
 
   it('writes its whole state to the order table at every change, the last one marked as the end', async () => {

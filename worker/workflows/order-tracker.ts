@@ -1,10 +1,16 @@
 /**
  * The order's versioned status: every change bumps the version, appends to the timeline, is announced and written
- * to the order table; a new status is also set as the workflow's OrderStatus search attribute, which operators
- * filter on in Temporal's Web UI and CLI.
+ * to the order table; a status the order rests in is also set as the workflow's OrderStatus search attribute, which
+ * operators filter on in Temporal's Web UI and CLI.
  */
 import { proxySinks, type Sinks, upsertSearchAttributes } from '@temporalio/workflow';
-import type { OrderInput, OrderState, OrderStatus, TimelineStep } from '../../common/order';
+import {
+  FINAL_STATUSES,
+  type OrderInput,
+  type OrderState,
+  type OrderStatus,
+  type TimelineStep,
+} from '../../common/order';
 import { CUSTOMER_ID_ATTRIBUTE, ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
 import type { WorkflowChanges } from './workflow-changes';
 
@@ -16,6 +22,19 @@ export interface StatusSinks extends Sinks {
 }
 
 const { orderStatus } = proxySinks<StatusSinks>();
+
+/**
+ * Where an order rests: it waits for a person or for its return window, or it has ended. Operators list orders by
+ * these; the steps between last seconds, and setting each would cost every order four more visibility writes (an
+ * upsert event each) for a value stale before anyone could list it. The order table holds every status exactly.
+ */
+const RESTING_STATUSES: readonly OrderStatus[] = [
+  'AWAITING_AUDIT',
+  'AWAITING_PAYMENT',
+  'COMPLETED',
+  'RETURN_REQUESTED',
+  ...FINAL_STATUSES,
+];
 
 /** Writes the change to the order table; `statusMoved` says whether the status itself moved. */
 export type OnChange = (state: OrderState, statusMoved: boolean) => Promise<void>;
@@ -62,14 +81,19 @@ export class OrderTracker {
     Object.assign(this.state, { status, step, version, updatedAt: at });
     this.state.timeline.push({ version, status, step, at, message });
     orderStatus.changed(this.state.orderId, version);
-    // Orders started before the workflow set search attributes must replay without these commands.
-    if (statusMoved && this.changes.has('order-search-attributes')) {
+    if (statusMoved && this.setsStatusAttribute(status)) {
       upsertSearchAttributes([
         { key: ORDER_STATUS_ATTRIBUTE, value: status },
         { key: CUSTOMER_ID_ATTRIBUTE, value: this.state.customerId },
       ]);
     }
     await this.onChange(this.state, statusMoved);
+  }
+
+  /** Orders begun before search attributes replay without them; before 'status-attribute-at-rest', at every move. */
+  private setsStatusAttribute(status: OrderStatus): boolean {
+    if (!this.changes.has('order-search-attributes')) return false;
+    return RESTING_STATUSES.includes(status) || !this.changes.has('status-attribute-at-rest');
   }
 
   /** Records the saga's last change: subscribers stop waiting for more once they see it. */
