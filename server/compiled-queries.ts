@@ -7,10 +7,28 @@
 
 import type { Plugin } from '@envelop/core';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { type ExecutionArgs, GraphQLError, getOperationAST } from 'graphql';
+import { type DocumentNode, type ExecutionArgs, GraphQLError, getOperationAST } from 'graphql';
+
+/**
+ * Compiling a document costs some twenty of its runs (1.6 ms for a 50-order page, 18 ms for fifteen aliased pages),
+ * so a document is compiled on its second run: clients repeat their queries, while one sending a new document every
+ * time would otherwise make each request cost many times its execution.
+ */
+const COMPILED_FROM_RUN = 2;
 
 const isQuery = (args: ExecutionArgs): boolean =>
   getOperationAST(args.document, args.operationName)?.operation === 'query';
+
+/** Which executions run compiled: a query whose document (the parse cache's, so the same text) has run before. */
+export function compilationPolicy(): (args: ExecutionArgs) => boolean {
+  const runs = new WeakMap<DocumentNode, number>();
+  return (args) => {
+    if (!isQuery(args)) return false;
+    const run = (runs.get(args.document) ?? 0) + 1;
+    runs.set(args.document, run);
+    return run >= COMPILED_FROM_RUN;
+  };
+}
 
 /**
  * Variables that do not fit their types are a bad request: graphql-jit answers them with errors and no data, as
@@ -40,5 +58,5 @@ const badVariablesAnswer400: Plugin = {
 };
 
 export function compiledQueries(): Plugin[] {
-  return [useGraphQlJit({}, { enableIf: isQuery }), badVariablesAnswer400];
+  return [useGraphQlJit({}, { enableIf: compilationPolicy() }), badVariablesAnswer400];
 }
