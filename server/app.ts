@@ -84,7 +84,7 @@ export function createApi(options: ApiOptions): Api {
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf'] }),
       options.persistedDocuments.plugin(),
       documentLimits(),
-      ...compiledQueries(),
+      compiledQueries(),
     ],
     renderGraphiQL,
     graphiql: { title: 'Orderflow', subscriptionsProtocol: 'WS' },

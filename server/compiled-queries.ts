@@ -44,19 +44,21 @@ function asBadRequest(error: GraphQLError): GraphQLError {
   });
 }
 
-const badVariablesAnswer400: Plugin = {
-  onExecute: ({ args }) =>
-    isQuery(args)
-      ? {
-          onExecuteDone: ({ result, setResult }) => {
-            if (!('data' in result) && 'errors' in result && result.errors) {
-              setResult({ ...result, errors: result.errors.map(asBadRequest) });
-            }
-          },
-        }
-      : undefined,
-};
-
-export function compiledQueries(): Plugin[] {
-  return [useGraphQlJit({}, { enableIf: compilationPolicy() }), badVariablesAnswer400];
+/** Compiles what the policy picks, and gives its bad-variable answers the 400 that Yoga's executor would. */
+export function compiledQueries(): Plugin {
+  const compiled = compilationPolicy();
+  const jit = useGraphQlJit();
+  return {
+    onExecute(payload) {
+      if (!compiled(payload.args)) return;
+      jit.onExecute?.(payload);
+      return {
+        onExecuteDone: ({ result, setResult }) => {
+          if (!('data' in result) && 'errors' in result && result.errors) {
+            setResult({ ...result, errors: result.errors.map(asBadRequest) });
+          }
+        },
+      };
+    },
+  };
 }

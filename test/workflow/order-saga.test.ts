@@ -54,13 +54,13 @@ describe('the order saga', () => {
     // The rest are the local activities' markers: the order's writes and its notification.
     expect(markers.length - patches.length).toBeGreaterThan(5);
 
-    const upserts = events.flatMap((event) => {
+    const upserted = events.flatMap((event) => {
       const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
-      return fields ? [Object.keys(fields).sort().join('+')] : [];
+      return fields ? [fields] : [];
     });
-    const statuses = events.flatMap((event) => {
-      const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
-      const data = fields?.[ORDER_STATUS_ATTRIBUTE.name]?.data;
+    const upserts = upserted.map((fields) => Object.keys(fields).sort().join('+'));
+    const statuses = upserted.flatMap((fields) => {
+      const data = fields[ORDER_STATUS_ATTRIBUTE.name]?.data;
       return data ? [JSON.parse(Buffer.from(data).toString())] : [];
     });
     // The patch's own TemporalChangeVersion, then the two statuses it rested in; none for the steps between.
