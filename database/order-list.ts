@@ -42,7 +42,7 @@ function statusOf(row: ListedRow): OrderStatus {
 
 function viewOf(row: ListedRow): OrderView {
   return (
-    parseSnapshot(row.snapshot) ?? {
+    parseSnapshot(row.order_id, row.snapshot) ?? {
       orderId: row.order_id,
       customerId: row.customer_id,
       status: statusOf(row),

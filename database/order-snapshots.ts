@@ -7,6 +7,7 @@
  */
 import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
+import { LRUCache } from 'lru-cache';
 import type { OrderState, OrderSummary } from '../common/order';
 import { databaseDate, databaseNowSql } from './clock';
 import { pollUntil } from './poll-until';
@@ -62,11 +63,23 @@ export async function readOrderSnapshot(orm: MikroORM, orderId: string): Promise
         orderId,
       ]),
   );
-  return parseSnapshot(row?.snapshot ?? null);
+  return parseSnapshot(orderId, row?.snapshot ?? null);
 }
 
-export function parseSnapshot(snapshot: string | null): OrderState | null {
-  return snapshot === null ? null : (JSON.parse(snapshot) as OrderState);
+/**
+ * The states last parsed, by order, with the text they came from: reading a row again whose snapshot has not
+ * changed parses nothing (parsing was a fifth of the CPU of a page of 50 orders read again and again). The same
+ * state object goes to every reader: nothing that reads an order changes it.
+ */
+const parsedSnapshots = new LRUCache<string, { text: string; state: OrderState }>({ max: 1_000 });
+
+export function parseSnapshot(orderId: string, snapshot: string | null): OrderState | null {
+  if (snapshot === null) return null;
+  const parsed = parsedSnapshots.get(orderId);
+  if (parsed?.text === snapshot) return parsed.state;
+  const state = JSON.parse(snapshot) as OrderState;
+  parsedSnapshots.set(orderId, { text: snapshot, state });
+  return state;
 }
 
 /**

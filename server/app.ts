@@ -93,6 +93,9 @@ export function createApi(options: ApiOptions): Api {
     maskedErrors: { isDev: false, maskError: maskUnexpectedErrors },
     logging: 'warn',
     parserAndValidationCache: parseCache(),
+    // The server below refuses a body without a Content-Length or over the limit before Yoga sees it, and Node
+    // never reads past a declared length: Yoga's own limit would pipe every body through a stream for nothing.
+    maxRequestBodySize: false,
   });
 
   const server = createServer((request, response) => {

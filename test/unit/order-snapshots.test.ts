@@ -1,0 +1,40 @@
+/**
+ * The order table's snapshots on an in-memory SQLite table: a snapshot read again unchanged is not parsed again,
+ * and whatever the workflow writes next (a later version, or the same version rewritten by a re-run task) is what
+ * the next read answers.
+ */
+import type { MikroORM } from '@mikro-orm/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OrderState, summaryOfState } from '../../common/order';
+import { openOrm } from '../../database/orm';
+import { readOrderSnapshot, recordOrderRow } from '../../database/order-snapshots';
+import { sampleOrder } from '../support/fake-orders';
+
+let orm: MikroORM;
+
+beforeAll(async () => {
+  orm = await openOrm({ sqlitePath: ':memory:' });
+});
+
+afterAll(() => orm.close(true));
+
+const write = (state: OrderState) => recordOrderRow(orm, summaryOfState(state), state);
+
+describe('order snapshots', () => {
+  it('answers an unchanged snapshot without parsing it again, and every change as written', async () => {
+    const first = sampleOrder('snap-1');
+    await write(first);
+    const read = await readOrderSnapshot(orm, 'snap-1');
+    expect(read).toEqual(first);
+    expect(await readOrderSnapshot(orm, 'snap-1')).toBe(read);
+
+    const later: OrderState = { ...first, status: 'RESERVING', version: first.version + 1 };
+    await write(later);
+    expect(await readOrderSnapshot(orm, 'snap-1')).toEqual(later);
+
+    const rewritten: OrderState = { ...later, updatedAt: '2026-01-01T00:00:05.000Z' };
+    await write(rewritten);
+    expect(await readOrderSnapshot(orm, 'snap-1')).toEqual(rewritten);
+    expect(await readOrderSnapshot(orm, 'unknown')).toBeNull();
+  });
+});
