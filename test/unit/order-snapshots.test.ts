@@ -6,8 +6,8 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OrderState, summaryOfState } from '../../common/order';
-import { openOrm } from '../../database/orm';
 import { readOrderSnapshot, recordOrderRow } from '../../database/order-snapshots';
+import { openOrm } from '../../database/orm';
 import { sampleOrder } from '../support/fake-orders';
 
 let orm: MikroORM;
