@@ -1,7 +1,7 @@
 /**
  * Live tracking at scale: many idle subscriptions, then a burst of changes, with a bare graphql-ws server as the
  * memory baseline in the same run.
- *   npm run bench:feed -- [subscriptions=2000] [burst=min(1000, subscriptions/2)]
+ *   npm run bench:feed -- [subscriptions=2000] [burst=min(1000, subscriptions/2)] [burstInFlight=50]
  * One file-backed Temporal dev server (its metrics on) and a scratch database (MySQL at BENCH_MYSQL_URL, default
  * mysql://root@127.0.0.1:3306; BENCH_DATABASE=sqlite for a SQLite file), identity and the payload codec on. First the
  * bare server (bench/bare-graphql-ws.ts) holds `subscriptions` subscriptions; then each variant in turn: the worker
@@ -18,7 +18,7 @@
  * - memory: RSS (and heap) of the API process(es) after a full garbage collection (through the inspector), before
  *   and after the subscriptions, per subscription, against the bare server holding as many through the same client
  *   (with the worker in the API the worker's threads move by tens of MiB on their own: read the apart variant);
- * - burst: pays `burst` of the watched orders through the API (50 in flight, tok_visa) and waits until every one
+ * - burst: pays `burst` of the watched orders through the API (`burstInFlight` at once, tok_visa) and waits until every one
  *   of their subscribers has seen COMPLETED; each change's latency runs from its timeline entry's `at` (the
  *   workflow's time of the change) to its arrival at the subscriber.
  * Every subscriber must get every version once and in order: a missed or repeated event, a subscription error or a
@@ -66,8 +66,11 @@ import { type MeteredTemporal, startMeteredTemporal } from './metered-temporal';
 
 const subscriptions = Number(process.argv[2] ?? 2_000);
 const burst = Number(process.argv[3] ?? Math.min(1_000, Math.floor(subscriptions / 2)));
-if (!(Number.isInteger(subscriptions) && subscriptions > 0 && Number.isInteger(burst) && burst > 0)) {
-  throw new Error('usage: npm run bench:feed -- [subscriptions=2000] [burst=min(1000, subscriptions/2)]');
+const burstInFlight = Number(process.argv[4] ?? 50);
+if (![subscriptions, burst, burstInFlight].every((value) => Number.isInteger(value) && value > 0)) {
+  throw new Error(
+    'usage: npm run bench:feed -- [subscriptions=2000] [burst=min(1000, subscriptions/2)] [burstInFlight=50]',
+  );
 }
 if (burst > subscriptions)
   throw new Error(`a burst of ${burst} needs as many watched orders, not ${subscriptions}`);
@@ -75,6 +78,7 @@ const IDLE_SECONDS = Number(process.env.BENCH_FEED_IDLE_SECONDS ?? 10);
 const SETTLE_MS = Math.min(5_000, IDLE_SECONDS * 500);
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const SQLITE = process.env.BENCH_DATABASE === 'sqlite';
+/** Orders placed at once while setting up. */
 const IN_FLIGHT = 50;
 /** Subscriptions waiting for their first event at once: each first event is a workflow query. */
 const OPENING_IN_FLIGHT = 200;
@@ -516,7 +520,7 @@ async function payBurst(
   let paymentErrors = 0;
   let paymentsAskedAgain = 0;
   let firstPaymentError: string | undefined;
-  await inParallel(orderIds, IN_FLIGHT, async (orderId) => {
+  await inParallel(orderIds, burstInFlight, async (orderId) => {
     try {
       paymentsAskedAgain += await payOrder(api, token, orderId);
     } catch (error) {
@@ -634,7 +638,7 @@ async function measureVariant(run: Run, variant: Variant, subscribers: Subscribe
     const after = await memoryOf(apis);
 
     const burstIds = spread(ids, burst);
-    console.log(`${variant.title}: paying ${burst} orders`);
+    console.log(`${variant.title}: paying ${burst} orders, ${burstInFlight} at once`);
     const eventsBefore = (await subscribers.report()).events;
     const paid = await payBurst(run, urls[0] as string, customerId, burstIds, subscribers);
     const report = await subscribers.report(true);
@@ -835,7 +839,7 @@ try {
   const results: VariantResult[] = [];
   for (const variant of VARIANTS) results.push(await measureVariant(run, variant, subscribers));
   console.log(
-    `\nlive feed: ${subscriptions} subscriptions on as many orders, a burst of ${burst} paid; ` +
+    `\nlive feed: ${subscriptions} subscriptions on as many orders, a burst of ${burst} paid ${burstInFlight} at once; ` +
       `${SQLITE ? 'SQLite' : 'MySQL'}, identity and payload codec on, idle measured over ${IDLE_SECONDS} s`,
   );
   printTable(bare, results);
@@ -848,6 +852,7 @@ try {
     JSON.stringify({
       subscriptions,
       burst,
+      burstInFlight,
       database: SQLITE ? 'sqlite' : 'mysql',
       idleSeconds: IDLE_SECONDS,
       bare,
