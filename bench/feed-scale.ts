@@ -18,8 +18,8 @@
  * - memory: RSS (and heap) of the API process(es) after a full garbage collection (through the inspector), before
  *   and after the subscriptions, per subscription, against the bare server holding as many through the same client
  *   (with the worker in the API the worker's threads move by tens of MiB on their own: read the apart variant);
- * - burst: pays `burst` of the watched orders through the API (`burstInFlight` at once, tok_visa) and waits until every one
- *   of their subscribers has seen COMPLETED; each change's latency runs from its timeline entry's `at` (the
+ * - burst: pays `burst` of the watched orders through the API (`burstInFlight` at once, tok_visa) and waits until
+ *   every one of their subscribers has seen COMPLETED; each change's latency runs from its timeline entry's `at` (the
  *   workflow's time of the change) to its arrival at the subscriber.
  * Every subscriber must get every version once and in order: a missed or repeated event, a subscription error or a
  * burst order not COMPLETED fails the run (exit 1). Timings are shown against the goals, never asserted.

@@ -1,7 +1,7 @@
 /**
- * The order table's snapshots on an in-memory SQLite table: a snapshot read again unchanged is not parsed again,
- * and whatever the workflow writes next (a later version, or the same version rewritten by a re-run task) is what
- * the next read answers.
+ * The order table's snapshots on an in-memory SQLite table: a snapshot read again unchanged is not parsed again and
+ * is frozen, as every reader shares it; whatever the workflow writes next (a later version, or the same version
+ * rewritten by a re-run task) is what the next read answers.
  */
 import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,7 @@ describe('order snapshots', () => {
     const read = await readOrderSnapshot(orm, 'snap-1');
     expect(read).toEqual(first);
     expect(await readOrderSnapshot(orm, 'snap-1')).toBe(read);
+    expect(() => read?.timeline.push(read.timeline[0] as never)).toThrow(TypeError);
 
     const later: OrderState = { ...first, status: 'RESERVING', version: first.version + 1 };
     await write(later);
