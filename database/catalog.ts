@@ -35,7 +35,7 @@ interface ProductRow {
  * and hydrating entities into a unit of work costs several times the query itself (see the README's figures).
  */
 export async function listProducts(orm: MikroORM): Promise<Product[]> {
-  const rows: ProductRow[] = await databaseCall('list products', () =>
+  const rows: ProductRow[] = await databaseCall(orm, 'list products', () =>
     orm.em
       .getConnection()
       .execute(
@@ -57,7 +57,7 @@ export async function listProducts(orm: MikroORM): Promise<Product[]> {
 /** The products among `skus` that exist, in SKU order; unknown SKUs are simply absent. */
 export async function findProducts(orm: MikroORM, skus: readonly string[]): Promise<Product[]> {
   if (skus.length === 0) return [];
-  const rows = await databaseCall('find products', () =>
+  const rows = await databaseCall(orm, 'find products', () =>
     orm.em.fork().find(ProductSchema, { sku: { $in: [...skus] } }, { orderBy: { sku: 'asc' } }),
   );
   return rows.map(plain);
@@ -66,7 +66,7 @@ export async function findProducts(orm: MikroORM, skus: readonly string[]): Prom
 /** Creates or updates a product; `stock` sets the available units, reservations already made stay. */
 export async function upsertProduct(orm: MikroORM, input: ProductInput): Promise<Product> {
   checkInput(input);
-  return databaseCall(`upsert product ${input.sku}`, () => upsertChecked(orm, input));
+  return databaseCall(orm, `upsert product ${input.sku}`, () => upsertChecked(orm, input));
 }
 
 function upsertChecked(orm: MikroORM, input: ProductInput): Promise<Product> {

@@ -34,7 +34,7 @@ export function orderChangeLog(orm: MikroORM) {
   return {
     /** The time of the newest change (database clock), 0 when the table is empty. */
     async latestChange(): Promise<number> {
-      const [row] = await databaseCall('read the newest order change', () =>
+      const [row] = await databaseCall(orm, 'read the newest order change', () =>
         table().max({ latest: 'changed_at' }),
       );
       return Number(row?.latest ?? 0);
@@ -42,7 +42,7 @@ export function orderChangeLog(orm: MikroORM) {
 
     /** Rows changed after `from`, oldest change first, at most `limit` (an index range scan on changed_at). */
     async changedSince(from: ChangeCursor, limit: number): Promise<OrderChange[]> {
-      const rows: ChangeRow[] = await databaseCall('read the changed orders', () =>
+      const rows: ChangeRow[] = await databaseCall(orm, 'read the changed orders', () =>
         table()
           .select('order_id', 'version', 'changed_at')
           .where('changed_at', '>', from.changedAt)
@@ -58,7 +58,7 @@ export function orderChangeLog(orm: MikroORM) {
 
     /** The versions the order table holds for these orders (absent: no row yet). */
     async versionsOf(orderIds: readonly string[]): Promise<Map<string, number>> {
-      const rows: ChangeRow[] = await databaseCall('read the versions of watched orders', () =>
+      const rows: ChangeRow[] = await databaseCall(orm, 'read the versions of watched orders', () =>
         table()
           .select('order_id', 'version', 'changed_at')
           .whereIn('order_id', [...orderIds]),

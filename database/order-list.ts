@@ -87,7 +87,7 @@ export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<
         .orWhere((same) => same.where('created_at', at).where('order_id', '<', orderId)),
     );
   }
-  const rows: ListedRow[] = await databaseCall('list orders', () => select);
+  const rows: ListedRow[] = await databaseCall(orm, 'list orders', () => select);
   return {
     rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), order: viewOf(row) })),
     hasNextPage: rows.length > query.first,
@@ -121,13 +121,15 @@ export function waitUntilListed(orm: MikroORM, state: OrderState, timeoutMs: num
 
 async function isListed(orm: MikroORM, state: OrderState): Promise<boolean> {
   const { orderId } = state;
-  const rows: { version: number }[] = await databaseCall(`order ${orderId}: read its order-list row`, () =>
-    orm.em.getConnection().execute('select version from order_summary where order_id = ?', [orderId]),
+  const rows: { version: number }[] = await databaseCall(
+    orm,
+    `order ${orderId}: read its order-list row`,
+    () => orm.em.getConnection().execute('select version from order_summary where order_id = ?', [orderId]),
   );
   const row = rows[0];
   if (row && row.version >= state.version) return true;
   if (!row || row.version < statusSince(state)) return false;
-  const predatesSnapshots = await databaseCall(`order ${orderId}: read its order-list row`, () =>
+  const predatesSnapshots = await databaseCall(orm, `order ${orderId}: read its order-list row`, () =>
     orm.em.fork().count(OrderSummarySchema, { orderId, snapshot: null }),
   );
   return predatesSnapshots > 0;

@@ -41,7 +41,7 @@ export async function recordOrderRow(
       .where('order_id', summary.orderId)
       .where('version', '<=', summary.version)
       .update(columns);
-  await databaseCall(`order ${summary.orderId}: write its row`, async () => {
+  await databaseCall(orm, `order ${summary.orderId}: write its row`, async () => {
     if ((await update()) > 0) return;
     await knex('order_summary')
       .insert({ order_id: summary.orderId, ...columns })
@@ -56,7 +56,7 @@ export async function recordOrderRow(
  * the ORM's connection: this is the API's hottest read, and a unit of work would cost five times the query.
  */
 export async function readOrderSnapshot(orm: MikroORM, orderId: string): Promise<OrderState | null> {
-  const [row] = await databaseCall(`order ${orderId}: read its snapshot`, () =>
+  const [row] = await databaseCall(orm, `order ${orderId}: read its snapshot`, () =>
     orm.em
       .getConnection()
       .execute<{ snapshot: string | null }[]>('select snapshot from order_summary where order_id = ?', [

@@ -1,5 +1,12 @@
 /** Which database errors mean "down for now" rather than "wrong": the API answers those TEMPORARILY_UNAVAILABLE. */
-import { ConnectionException, DeadlockException, LockWaitTimeoutException } from '@mikro-orm/core';
+import {
+  ConnectionException,
+  DeadlockException,
+  DriverException,
+  LockWaitTimeoutException,
+  type MikroORM,
+  ServerException,
+} from '@mikro-orm/core';
 import { TemporarilyUnavailableError } from '../common/outcomes';
 import { redactSecrets } from '../common/redact';
 
@@ -36,13 +43,29 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * For a driver error the server did not send, which can hide a lost connection, asks the database itself: the
+ * probe's error when it is gone, else undefined. (knex, for one, reports a BEGIN that failed on a dead pooled
+ * connection only as "Transaction query already complete", the connection error not chained.)
+ */
+async function probedUnavailability(orm: MikroORM, error: unknown): Promise<unknown> {
+  if (!(error instanceof DriverException) || error instanceof ServerException) return undefined;
+  try {
+    await orm.em.getConnection().execute('select 1');
+    return undefined;
+  } catch (probe) {
+    return isDatabaseUnavailable(probe) ? probe : undefined;
+  }
+}
+
 /** Runs a database call; a database that is down comes out as TemporarilyUnavailableError, naming the call. */
-export async function databaseCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+export async function databaseCall<T>(orm: MikroORM, what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    const why = redactSecrets(error instanceof Error ? error.message : String(error));
+    const unavailable = isDatabaseUnavailable(error) ? error : await probedUnavailability(orm, error);
+    if (unavailable === undefined) throw error;
+    const why = redactSecrets(unavailable instanceof Error ? unavailable.message : String(unavailable));
     throw new TemporarilyUnavailableError('the database', `${what} failed: ${why}`, { cause: error });
   }
 }
