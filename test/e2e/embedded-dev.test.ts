@@ -139,7 +139,8 @@ describe('the embedded default (npm run dev)', () => {
     const { dev, temporalPort } = await startDev();
     // Until its dev server answers, or it exits: a start that failed shows its output, not a timeout.
     const running = () => dev.process.exitCode === null && dev.process.signalCode === null;
-    while (running() && !(await portAnswers(temporalPort))) await new Promise((resolve) => setTimeout(resolve, 50));
+    while (running() && !(await portAnswers(temporalPort)))
+      await new Promise((resolve) => setTimeout(resolve, 50));
     expect(running(), dev.output()).toBe(true);
     await dev.stop(30_000);
     expect(dev.output()).not.toContain('Ctrl-C stops everything');
