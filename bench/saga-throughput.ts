@@ -60,9 +60,9 @@ import {
  */
 const SAGA_SHAPE: ShapeStep[] = [
   { record: 'VALIDATING', as: 'local' },
-  { activity: 'priceOrder', as: 'regular' },
+  { activity: 'priceOrder', as: 'local' },
   { record: 'RESERVING', as: 'local' },
-  { activity: 'reserveStock', as: 'regular' },
+  { activity: 'reserveStock', as: 'local' },
   { record: 'RESERVING', as: 'local' }, // reserved
   { record: 'AWAITING_PAYMENT', as: 'local' }, // placeOrder answers
   { wait: 'payment' },
@@ -72,7 +72,7 @@ const SAGA_SHAPE: ShapeStep[] = [
   { record: 'SHIPPING', as: 'local' }, // payOrder answers
   { child: [{ activity: 'createShipment', as: 'regular' }] }, // one per warehouse
   { record: 'SHIPPING', as: 'local' }, // shipped
-  { activity: 'commitSale', as: 'regular' },
+  { activity: 'commitSale', as: 'local' },
   { activity: 'sendNotification', as: 'local' },
   { record: 'COMPLETED', as: 'local' },
   { wait: 'returnWindow' },

@@ -1,7 +1,11 @@
 import type { WorkerRole } from '../common/task-queues';
 import type { OrderActivities } from './activities/contract';
 
-/** Which worker role runs each activity: the workflow schedules it on that role's task queue. */
+/**
+ * Which worker role runs each activity when the workflow schedules it as a regular activity, on that role's task
+ * queue. The forward stock work (price, reserve, sell) is local for orders begun since 'local-stock-work'
+ * (workflows/order.ts): the inventory queue serves its undos, a return's restock and the orders begun before it.
+ */
 export const ACTIVITY_ROLES: Record<keyof OrderActivities, WorkerRole> = {
   priceOrder: 'inventory',
   reserveStock: 'inventory',

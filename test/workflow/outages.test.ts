@@ -1,10 +1,9 @@
 /**
  * Outages of our own infrastructure on the time-skipping test server: activities fail as if the database were
  * unreachable for an hour or two of (skipped) time, then work again. The order waits through it instead of failing
- * INTERNAL, an undo waits through it instead of escalating, and the payment provider's own transient errors still
- * end the charge after 3 attempts.
+ * INTERNAL (a regular activity on the server's retries, a local one on workflow timers), an undo waits through it
+ * instead of escalating, and the payment provider's own transient errors still end the charge after 3 attempts.
  */
-import { Context } from '@temporalio/activity';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { ORDER_ACTIONS } from '../../common/actions';
@@ -36,6 +35,9 @@ class Outages {
   private readonly byOrder = new Map<string, Outage>();
   private readonly calls = new Map<string, number>();
 
+  /** `serverTime`: the test server's clock, which it skips (a local activity's own timestamps are the worker's). */
+  constructor(private readonly serverTime: () => Promise<number>) {}
+
   plan(orderId: string, activities: (keyof OrderActivities)[], lastsMs: number): void {
     this.byOrder.set(orderId, { activities: new Set(activities), lastsMs });
   }
@@ -47,12 +49,12 @@ class Outages {
   wrap(activities: OrderActivities): OrderActivities {
     const wrapped: Record<string, unknown> = {};
     for (const [name, activity] of Object.entries(activities)) {
-      wrapped[name] = (...args: unknown[]) => {
+      wrapped[name] = async (...args: unknown[]) => {
         const orderId = orderIdOf(args[0]);
         this.calls.set(`${orderId}/${name}`, this.callsOf(orderId, name as keyof OrderActivities) + 1);
         const outage = this.byOrder.get(orderId);
         if (outage?.activities.has(name)) {
-          const now = Context.current().info.currentAttemptScheduledTimestampMs;
+          const now = await this.serverTime();
           outage.from ??= now;
           if (now - outage.from < outage.lastsMs) throw connectionRefused();
         }
@@ -69,7 +71,7 @@ function orderIdOf(first: unknown): string {
   return String((first as { orderId?: unknown } | undefined)?.orderId);
 }
 
-const outages = new Outages();
+const outages = new Outages(() => saga.env().currentTimeMs());
 const saga = useSagaHarness(
   'order-outages-test',
   startTimeSkippingServer,
@@ -104,6 +106,25 @@ describe('an outage of our database', () => {
     expect(ledger.charges).toEqual([{ amountCents: 7000, refundedCents: 0 }]);
     expect(ledger.stock[shelf.mug]).toEqual({ available: 8, reserved: 0, sold: 2 });
     expect(ledger.notifications).toEqual(['ORDER_CONFIRMED']);
+  });
+
+  it('an order whose reservation (a local activity) meets an hour of database outage waits it out on workflow timers; unpaid, it is then released', async () => {
+    const shelf = await stockShelf(saga.db().orm);
+    const handle = await saga.place(shelf);
+    outages.plan(handle.workflowId, ['reserveStock'], HOUR);
+    // Nobody pays: awaiting the result lets the server skip through the outage and then the payment timeout.
+    const final = await handle.result();
+    expect(final.failure?.code).toBe('PAYMENT_TIMEOUT');
+    expect(final.escalations).toEqual([]);
+    const reserving = final.timeline.find((entry) => entry.status === 'RESERVING');
+    const reserved = final.timeline.find((entry) => entry.message.startsWith('reserved'));
+    expect(Date.parse(reserved?.at ?? '') - Date.parse(reserving?.at ?? '')).toBeGreaterThanOrEqual(HOUR);
+    expect(outages.callsOf(handle.workflowId, 'reserveStock')).toBeGreaterThan(10);
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.filter((event) => event.timerStartedEventAttributes).length).toBeGreaterThan(10);
+    expect(final.reservation.status).toBe('RELEASED');
+    const ledger = await readLedger(saga.db().orm, handle.workflowId, shelf);
+    expect(ledger.stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
   });
 
   it('an undo that meets two hours of database outage waits it out instead of escalating, and releases the stock', async () => {

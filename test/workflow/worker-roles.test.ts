@@ -1,7 +1,9 @@
 /**
- * Workers split by role: each external system's activities are scheduled on their own task queue and served by
- * whichever worker takes that role, so each can run in its own processes and scale apart.
+ * Workers split by role: each provider's activities are scheduled on their own task queue and served by whichever
+ * worker takes that role, so each can run in its own processes and scale apart; the order's stock work runs locally
+ * in the worker that runs its workflow.
  */
+import { WorkflowUpdateStage } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOrderQuery, ORDER_ACTIONS, ORDER_WORKFLOW } from '../../common/actions';
@@ -43,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('workers split by role', () => {
-  it('an order waits at validation while no inventory worker runs, and completes once every role is served', async () => {
+  it('an order waits at its charge while no payments worker runs, and completes once every role is served; its stock work needs no inventory worker', async () => {
     await startRoles(['orders']);
     const shelf = await stockShelf(db.orm);
     // A short return window, so that the completed order's workflow closes and its result can be awaited.
@@ -54,14 +56,21 @@ describe('workers split by role', () => {
       taskQueue: TASK_QUEUE,
       args: [input],
     });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    expect((await handle.query(getOrderQuery)).status).toBe('VALIDATING');
-    const pending = (await handle.describe()).raw.pendingActivities ?? [];
-    expect(pending.map((activity) => activity.activityType?.name)).toEqual(['priceOrder']);
-
-    await startRoles(['inventory', 'payments', 'shipping']);
     await reachStatus(handle, 'AWAITING_PAYMENT');
-    await handle.executeUpdate(ORDER_ACTIONS.pay.update, { args: [{ paymentMethod: 'tok_visa' }] });
+    expect((await readLedger(db.orm, handle.workflowId, shelf)).stock[shelf.mug]).toMatchObject({
+      reserved: 2,
+    });
+    const paid = await handle.startUpdate(ORDER_ACTIONS.pay.update, {
+      args: [{ paymentMethod: 'tok_visa' }],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await handle.query(getOrderQuery)).status).toBe('CHARGING');
+    const pending = (await handle.describe()).raw.pendingActivities ?? [];
+    expect(pending.map((activity) => activity.activityType?.name)).toEqual(['chargePayment']);
+
+    await startRoles(['payments', 'shipping']);
+    await paid.result();
     await expect(handle.result()).resolves.toMatchObject({ status: 'COMPLETED' });
     expect((await readLedger(db.orm, handle.workflowId, shelf)).stock[shelf.mug]).toEqual({
       available: 8,

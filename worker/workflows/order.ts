@@ -21,7 +21,12 @@ import type { NotificationKind } from '../activities/contract';
 import { type ActionInbox, openActionInbox } from './action-inbox';
 import { findBusinessFailure } from './business-failure';
 import { OrderTracker } from './order-tracker';
-import { proxyLocalOrderWrites, proxyRoutedActivities, STEP_ACTIVITY_OPTIONS } from './routed-activities';
+import {
+  type LocalOrderActivities,
+  proxyLocalOrderActivities,
+  proxyRoutedActivities,
+  STEP_ACTIVITY_OPTIONS,
+} from './routed-activities';
 import { shipmentWorkflow } from './shipment';
 import { WorkflowChanges } from './workflow-changes';
 
@@ -57,7 +62,7 @@ class OrderSaga {
   private readonly inbox: ActionInbox;
   private readonly undos: Undo[] = [];
   private readonly activities = proxyRoutedActivities(STEP_ACTIVITY_OPTIONS);
-  private readonly localWrites = proxyLocalOrderWrites();
+  private readonly local = proxyLocalOrderActivities();
   private step: SagaStep = 'validate';
   private returnWindowClosesAt = 0;
 
@@ -113,7 +118,7 @@ class OrderSaga {
         problems.map((problem) => `${problem.field.join('.')}: ${problem.message}`).join('; '),
       );
     }
-    this.state.items = await this.activities.priceOrder(this.orderId, this.input.items);
+    this.state.items = await this.stock.priceOrder(this.orderId, this.input.items);
     const totalCents = orderTotalCents(this.state.items);
     const { orderLimitCents } = this.input.settings;
     // Never recorded over the limit: the order list shows totals as GraphQL Ints, which the limit stays within.
@@ -167,7 +172,7 @@ class OrderSaga {
       if (this.state.reservation.status === 'RESERVED') this.state.reservation.status = 'RELEASED';
       return 'released the reserved stock';
     });
-    await this.activities.reserveStock(this.orderId, this.input.items);
+    await this.stock.reserveStock(this.orderId, this.input.items);
     this.state.reservation.status = 'RESERVED';
     const units = this.input.items.reduce((sum, line) => sum + line.quantity, 0);
     await this.order.record('RESERVING', 'reserve', `reserved ${units} unit(s)`);
@@ -255,7 +260,7 @@ class OrderSaga {
       await this.activities.restockReturn(this.orderId);
       return 'put sold stock back on the shelf';
     });
-    await this.activities.commitSale(this.orderId);
+    await this.stock.commitSale(this.orderId);
     this.state.reservation.status = 'SOLD';
     const tracking = this.state.shipments.map((shipment) => shipment.trackingNumber).join(', ');
     await this.notify('ORDER_CONFIRMED', `Your order ${this.orderId} is on its way. Tracking: ${tracking}`);
@@ -362,11 +367,21 @@ class OrderSaga {
     return this.changes.has('local-order-writes');
   }
 
+  /**
+   * The order's forward stock work (price, reserve, sell): local for orders begun since it became so, on the
+   * inventory workers' queue for older ones, which replay as they ran. Its undos and a return's restock stay regular
+   * activities on that queue: they run only when something went wrong, and their six hours of waiting out an outage
+   * before staff hear of it are kept by the server, on its clock, visible as a pending activity.
+   */
+  private get stock(): Pick<LocalOrderActivities, 'priceOrder' | 'reserveStock' | 'commitSale'> {
+    return this.changes.has('local-stock-work') ? this.local : this.activities;
+  }
+
   private async writeOrder(state: OrderState, statusMoved: boolean): Promise<void> {
     const local = this.writesLocally;
     if (!local && !statusMoved) return;
     try {
-      if (local) await this.localWrites.recordOrderSnapshot(state);
+      if (local) await this.local.recordOrderSnapshot(state);
       else await this.activities.recordOrderSummary(summaryOfState(state));
     } catch (error) {
       state.escalations.push(`order list not updated to ${state.status}: ${(error as Error).message}`);
@@ -374,7 +389,7 @@ class OrderSaga {
   }
 
   private notify(kind: NotificationKind, message: string): Promise<void> {
-    const send = this.writesLocally ? this.localWrites.sendNotification : this.activities.sendNotification;
+    const send = this.writesLocally ? this.local.sendNotification : this.activities.sendNotification;
     return send(this.orderId, this.input.customerId, kind, message);
   }
 

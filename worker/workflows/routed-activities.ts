@@ -47,15 +47,22 @@ export function proxyRoutedActivities(
   return routed as ActivityInterfaceFor<OrderActivities>;
 }
 
-/**
- * The order's own short writes to the database (its row in the order table, the outbox) run as local activities
- * in the worker that runs the workflow: no task queue round trip and one history event each instead of three.
- * Both are idempotent upserts of a few milliseconds; the provider calls and the stock under row locks stay
- * regular activities on their own queues, where they can be scaled and retried on their own.
- */
-export function proxyLocalOrderWrites(): Pick<
+/** The activities an order runs as local activities (which of them, by the order's workflow changes: see order.ts). */
+export type LocalOrderActivities = Pick<
   ActivityInterfaceFor<OrderActivities>,
-  'recordOrderSnapshot' | 'sendNotification'
-> {
-  return proxyLocalActivities<OrderActivities>(STEP_ACTIVITY_OPTIONS);
+  'recordOrderSnapshot' | 'sendNotification' | 'priceOrder' | 'reserveStock' | 'commitSale'
+>;
+
+/**
+ * The order's own short database work on its way runs as local activities in the worker that runs the workflow: no
+ * task queue round trip, one history event each instead of three, and the workflow task goes on without waiting for a
+ * poller. That is its row in the order table, the outbox, and its forward stock work: pricing from the catalogue,
+ * reserving and selling are each one short transaction on the database that worker already writes, idempotent by the
+ * order's key, SKU rows locked in a fixed order. The provider calls (charge, refund, the carrier's bookings) stay
+ * regular activities on their own queues, where they can be scaled and retried on their own. A local activity whose
+ * retries back off past 2 s waits for the next attempt on a workflow timer instead of holding its workflow task, so
+ * queries and actions are answered in between (the SDK's default keeps the task for a minute).
+ */
+export function proxyLocalOrderActivities(): LocalOrderActivities {
+  return proxyLocalActivities<OrderActivities>({ ...STEP_ACTIVITY_OPTIONS, localRetryThreshold: '2s' });
 }
