@@ -6,6 +6,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stockShelf } from '../support/ledger';
 import {
@@ -57,6 +58,8 @@ function startWorkerProcess(): ChildHandle {
   return worker;
 }
 
+const { EventType } = proto.temporal.api.enums.v1;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -81,18 +84,23 @@ async function killAtRandomMoments(lifetimesMs: number[], started: number): Prom
   return kills;
 }
 
-/** Why workflow tasks failed, from the histories: what to look at when an order does not settle. */
+/** Why workflow tasks failed or timed out, and how each history ends: what to look at when an order does not settle. */
 async function failedWorkflowTasks(orderIds: string[]): Promise<string> {
   const failures = await Promise.all(
     orderIds.map(async (orderId) => {
-      const history = await stack.env.client.workflow.getHandle(orderId).fetchHistory();
-      return (history.events ?? []).flatMap((event) => {
-        const failed = event.workflowTaskFailedEventAttributes;
-        return failed ? [`${orderId}: ${failed.cause} ${failed.failure?.message ?? ''}`] : [];
+      const events = (await stack.env.client.workflow.getHandle(orderId).fetchHistory()).events ?? [];
+      const failed = events.flatMap((event) => {
+        const failure = event.workflowTaskFailedEventAttributes;
+        if (failure) return [`${orderId}: failed ${failure.cause} ${failure.failure?.message ?? ''}`];
+        return event.workflowTaskTimedOutEventAttributes ? [`${orderId}: timed out`] : [];
       });
+      const ending = events
+        .slice(-12)
+        .map((event) => (EventType[event.eventType ?? 0] ?? '?').replace(/^EVENT_TYPE_/, ''));
+      return [...failed, `${orderId} ends: ${ending.join(', ')}`];
     }),
   );
-  return `failed workflow tasks:\n${failures.flat().join('\n') || 'none'}`;
+  return `workflow tasks and histories:\n${failures.flat().join('\n')}`;
 }
 
 describe('worker processes SIGKILLed at random moments across running sagas', () => {
@@ -122,6 +130,7 @@ describe('worker processes SIGKILLed at random moments across running sagas', ()
         outcome.status === 'rejected' ? [String(outcome.reason)] : [],
       );
       const settled = await awaitSettled(stack.api.url, orders, 60_000).catch(async (error: Error) => {
+        console.log(`unanswered requests: ${unanswered.join('; ') || 'none'}`);
         console.log(await failedWorkflowTasks(orders.map((order) => order.orderId)));
         throw error;
       });
