@@ -3,7 +3,10 @@
  * for orders begun since the read model exists, the whole state at that version. A row never goes back to an
  * older version, so a late retry cannot overwrite a newer change. The same version written again replaces the
  * row: a workflow task re-run after its worker was lost writes what its workflow now holds (its own timestamps),
- * and the new `changed_at` tells the feed's watchers again.
+ * and the new `changed_at` tells the feed's watchers again. The workflow's last state (`ended`) is written whatever
+ * the row holds: a task lost with its worker may have written versions its re-run never makes (a cancel taken
+ * before the reservation instead of after it ends the order at a lower version), and the last state is what the
+ * order is.
  */
 import type { MikroORM } from '@mikro-orm/core';
 import type { SqlEntityManager } from '@mikro-orm/knex';
@@ -14,7 +17,8 @@ import { pollUntil } from './poll-until';
 import { databaseCall } from './unavailable';
 
 /**
- * Writes the row of `summary` (and the whole state, when given) unless the row already holds a later version. Two
+ * Writes the row of `summary` (and the whole state, when given) unless the row already holds a later version and
+ * this is not the workflow's last state. Two
  * plain statements, no transaction: the workflow writes its row at every change, and a unit of work with a locked
  * read cost several times the write. An UPDATE guarded by the version, else an INSERT that yields to
  * a row created meanwhile, then the guarded UPDATE once more (that row may be older): no interleaving of writers
@@ -36,11 +40,11 @@ export async function recordOrderRow(
     changed_at: knex.raw(databaseNowSql(orm)),
     ...(snapshot ? { snapshot: JSON.stringify(snapshot) } : {}),
   };
-  const update = () =>
-    knex('order_summary')
-      .where('order_id', summary.orderId)
-      .where('version', '<=', summary.version)
-      .update(columns);
+  const ended = snapshot?.ended === true;
+  const update = () => {
+    const row = knex('order_summary').where('order_id', summary.orderId);
+    return (ended ? row : row.where('version', '<=', summary.version)).update(columns);
+  };
   await databaseCall(orm, `order ${summary.orderId}: write its row`, async () => {
     if ((await update()) > 0) return;
     await knex('order_summary')

@@ -1,7 +1,8 @@
 /**
  * The order table's snapshots on an in-memory SQLite table: a snapshot read again unchanged is not parsed again and
  * is frozen, as every reader shares it; whatever the workflow writes next (a later version, or the same version
- * rewritten by a re-run task) is what the next read answers.
+ * rewritten by a re-run task) is what the next read answers; an older version never replaces a later one, except the
+ * workflow's last state.
  */
 import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,5 +38,18 @@ describe('order snapshots', () => {
     await write(rewritten);
     expect(await readOrderSnapshot(orm, 'snap-1')).toEqual(rewritten);
     expect(await readOrderSnapshot(orm, 'unknown')).toBeNull();
+  });
+
+  it("keeps a later version against an older write, but not against the workflow's last state", async () => {
+    const placed = sampleOrder('snap-2');
+    // Written by a workflow task whose worker was lost: its re-run took a cancel before getting this far.
+    const lost: OrderState = { ...placed, status: 'AWAITING_PAYMENT', version: 4 };
+    await write(lost);
+    await write({ ...placed, status: 'VALIDATING', version: 1 });
+    expect(await readOrderSnapshot(orm, 'snap-2')).toEqual(lost);
+
+    const cancelled: OrderState = { ...placed, status: 'CANCELLED', version: 2, ended: true };
+    await write(cancelled);
+    expect(await readOrderSnapshot(orm, 'snap-2')).toEqual(cancelled);
   });
 });

@@ -3,16 +3,20 @@
  * MariaDB: each test checks the order's final status and what the database holds afterwards. The timers
  * (payment timeout, audit timeout, return window) are proven on the time-skipping server in timers.test.ts.
  */
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import { getOrderQuery, ORDER_ACTIONS } from '../../common/actions';
+import { getOrderQuery, ORDER_ACTIONS, ORDER_WORKFLOW } from '../../common/actions';
 import { ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
 import { readOrderSnapshot } from '../../database/order-snapshots';
+import { createActivities } from '../../worker/activities';
+import type { orderWorkflow } from '../../worker/workflows';
 import { readLedger, stockShelf } from '../support/ledger';
 import { useSagaHarness } from '../support/saga-harness';
 import { orderInput, startDevServer } from '../support/temporal';
 
 /** A short return window, so that a completed order's workflow closes and its result can be awaited. */
-const saga = useSagaHarness('order-saga-test', startDevServer, { returnWindowMs: 1_000 });
+const TASK_QUEUE = 'order-saga-test';
+const saga = useSagaHarness(TASK_QUEUE, startDevServer, { returnWindowMs: 1_000 });
 const { place, placeAndAwaitPayment, reach, pay } = saga;
 
 describe('the order saga', () => {
@@ -237,6 +241,27 @@ describe('the order saga', () => {
       cause: { type: 'NOT_CANCELLABLE' },
     });
     expect((await paid.result()).status).toBe('COMPLETED');
+  });
+
+  it('a cancel taken in the first workflow task, after a lost task had already reserved, releases that stock', async () => {
+    const shelf = await stockShelf(saga.db().orm);
+    const input = orderInput({ items: [{ sku: shelf.mug, quantity: 2 }] });
+    // What a workflow task lost with its worker leaves behind: the reservation, made under the order's key.
+    await createActivities({ orm: saga.db().orm }).reserveStock(input.orderId, input.items);
+    const start = new WithStartWorkflowOperation<typeof orderWorkflow>(ORDER_WORKFLOW, {
+      workflowId: input.orderId,
+      taskQueue: TASK_QUEUE,
+      args: [input],
+      workflowIdConflictPolicy: 'FAIL',
+    });
+    const answer = await saga.env().client.workflow.executeUpdateWithStart(ORDER_ACTIONS.cancel.update, {
+      args: [{ reason: 'changed my mind' }],
+      startWorkflowOperation: start,
+    });
+    expect(answer.status).toBe('CANCELLED');
+    expect(answer.reservation.status).toBe('RELEASED');
+    const ledger = await readLedger(saga.db().orm, input.orderId, shelf);
+    expect(ledger.stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
   });
 
   it('a return within the window, once approved, refunds in full and restocks', async () => {

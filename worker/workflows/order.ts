@@ -126,7 +126,9 @@ class OrderSaga {
       this.fail('ORDER_LIMIT_EXCEEDED', `total ${totalCents} cents is over the limit of ${orderLimitCents}`);
     }
     this.state.totalCents = totalCents;
-    this.stopIfCancelled();
+    // Since the stock work is local, a cancel is taken once the stock is reserved, and its undo releases it: a task
+    // lost with its worker may have reserved already, and its re-run, taking the cancel sooner, would leave that.
+    if (!this.changes.has('local-stock-work')) this.stopIfCancelled();
   }
 
   private async audit(): Promise<void> {
