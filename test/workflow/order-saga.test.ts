@@ -7,6 +7,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { getOrderQuery, ORDER_ACTIONS, ORDER_WORKFLOW } from '../../common/actions';
 import { ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
+import { upsertProduct } from '../../database/catalog';
 import { readOrderSnapshot } from '../../database/order-snapshots';
 import { createActivities } from '../../worker/activities';
 import type { orderWorkflow } from '../../worker/workflows';
@@ -260,6 +261,30 @@ describe('the order saga', () => {
     });
     expect(answer.status).toBe('CANCELLED');
     expect(answer.reservation.status).toBe('RELEASED');
+    const ledger = await readLedger(saga.db().orm, input.orderId, shelf);
+    expect(ledger.stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
+  });
+
+  it('an order refused at pricing, after a lost task had already reserved, releases that stock', async () => {
+    const shelf = await stockShelf(saga.db().orm);
+    const input = orderInput({ items: [{ sku: shelf.mug, quantity: 2 }] });
+    // A workflow task lost with its worker reserved; the mug was discontinued before the task ran again.
+    await createActivities({ orm: saga.db().orm }).reserveStock(input.orderId, input.items);
+    await upsertProduct(saga.db().orm, {
+      sku: shelf.mug,
+      name: 'Mug',
+      priceCents: 1500,
+      stock: 8,
+      discontinued: true,
+    });
+    const handle = await saga.env().client.workflow.start<typeof orderWorkflow>(ORDER_WORKFLOW, {
+      workflowId: input.orderId,
+      taskQueue: TASK_QUEUE,
+      args: [input],
+    });
+    const final = await handle.result();
+    expect(final.status).toBe('FAILED');
+    expect(final.escalations).toEqual([]);
     const ledger = await readLedger(saga.db().orm, input.orderId, shelf);
     expect(ledger.stock[shelf.mug]).toEqual({ available: 10, reserved: 0, sold: 0 });
   });

@@ -118,6 +118,18 @@ class OrderSaga {
         problems.map((problem) => `${problem.field.join('.')}: ${problem.message}`).join('; '),
       );
     }
+    try {
+      await this.price();
+    } catch (error) {
+      await this.releaseWhatALostTaskReserved();
+      throw error;
+    }
+    // Since the stock work is local, a cancel is taken once the stock is reserved, and its undo releases it: a task
+    // lost with its worker may have reserved already, and its re-run, taking the cancel sooner, would leave that.
+    if (!this.changes.has('local-stock-work')) this.stopIfCancelled();
+  }
+
+  private async price(): Promise<void> {
     this.state.items = await this.stock.priceOrder(this.orderId, this.input.items);
     const totalCents = orderTotalCents(this.state.items);
     const { orderLimitCents } = this.input.settings;
@@ -126,9 +138,16 @@ class OrderSaga {
       this.fail('ORDER_LIMIT_EXCEEDED', `total ${totalCents} cents is over the limit of ${orderLimitCents}`);
     }
     this.state.totalCents = totalCents;
-    // Since the stock work is local, a cancel is taken once the stock is reserved, and its undo releases it: a task
-    // lost with its worker may have reserved already, and its re-run, taking the cancel sooner, would leave that.
-    if (!this.changes.has('local-stock-work')) this.stopIfCancelled();
+  }
+
+  /**
+   * A refused order holds no stock. Since the stock work is local, a workflow task lost with its worker after
+   * reserving leaves that reservation, and its re-run may be refused at pricing (the catalogue changed in between),
+   * before the reservation's undo exists. Releasing is idempotent and takes nothing when nothing was reserved.
+   */
+  private async releaseWhatALostTaskReserved(): Promise<void> {
+    if (!this.changes.has('local-stock-work')) return;
+    await this.escalateOnFailure('undo:reserve', () => this.activities.releaseStock(this.orderId));
   }
 
   private async audit(): Promise<void> {
