@@ -138,10 +138,9 @@ describe('the embedded default (npm run dev)', () => {
   it('SIGTERM while it is still starting stops the Temporal dev server it had already started', async () => {
     const { dev, temporalPort } = await startDev();
     // Until its dev server answers, or it exits: a start that failed shows its output, not a timeout.
-    const running = () => dev.process.exitCode === null && dev.process.signalCode === null;
-    while (running() && !(await portAnswers(temporalPort)))
+    while (dev.running() && !(await portAnswers(temporalPort)))
       await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(running(), dev.output()).toBe(true);
+    expect(dev.running(), dev.output()).toBe(true);
     await dev.stop(30_000);
     expect(dev.output()).not.toContain('Ctrl-C stops everything');
     expect(dev.process.exitCode, dev.output()).toBe(0);

@@ -9,6 +9,8 @@ export interface ChildHandle {
   output(): string;
   /** Resolves once a line matching `pattern` has been printed. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** Neither exited nor killed by a signal yet. */
+  running(): boolean;
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** SIGTERM, so that it stops its own children on the way out; SIGKILL if it has not exited after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
@@ -50,14 +52,16 @@ export function spawnCommand(
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const running = () => child.exitCode === null && child.signalCode === null;
   const kill = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    if (running()) child.kill(signal);
     await exited;
   };
 
   return {
     process: child,
     output: () => output,
+    running,
     waitFor: (pattern, timeoutMs = 60_000) =>
       new Promise<void>((done, fail) => {
         const check = () => {

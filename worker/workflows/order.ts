@@ -126,7 +126,7 @@ class OrderSaga {
     }
     // Since the stock work is local, a cancel is taken once the stock is reserved, and its undo releases it: a task
     // lost with its worker may have reserved already, and its re-run, taking the cancel sooner, would leave that.
-    if (!this.changes.has('local-stock-work')) this.stopIfCancelled();
+    if (!this.stockWorkIsLocal) this.stopIfCancelled();
   }
 
   private async price(): Promise<void> {
@@ -146,7 +146,7 @@ class OrderSaga {
    * before the reservation's undo exists. Releasing is idempotent and takes nothing when nothing was reserved.
    */
   private async releaseWhatALostTaskReserved(): Promise<void> {
-    if (!this.changes.has('local-stock-work')) return;
+    if (!this.stockWorkIsLocal) return;
     await this.escalateOnFailure('undo:reserve', () => this.activities.releaseStock(this.orderId));
   }
 
@@ -395,7 +395,11 @@ class OrderSaga {
    * before staff hear of it are kept by the server, on its clock, visible as a pending activity.
    */
   private get stock(): Pick<LocalOrderActivities, 'priceOrder' | 'reserveStock' | 'commitSale'> {
-    return this.changes.has('local-stock-work') ? this.local : this.activities;
+    return this.stockWorkIsLocal ? this.local : this.activities;
+  }
+
+  private get stockWorkIsLocal(): boolean {
+    return this.changes.has('local-stock-work');
   }
 
   private async writeOrder(state: OrderState, statusMoved: boolean): Promise<void> {
