@@ -52,29 +52,33 @@ import {
 
 /**
  * The real saga's happy path for one order (worker/workflows/order.ts), one row per step as Temporal sees it: what
- * B runs as it is and C with every activity local. `record` is a change of the order (its status or timeline),
- * written by the local activity recordOrderSnapshot; a regular activity goes to its role's task queue
- * (worker/activity-roles.ts). Not mirrored: the OrderStatus and CustomerId search attributes the saga upserts
- * where the order rests, and its patch marker (the history events per order show them). When the saga changes
- * which activities are local, change `as` here.
+ * B runs as it is and C with every activity local. `record` is a change of the order (its status or timeline); the
+ * local activity recordOrderSnapshot writes the changes so far before the saga waits outside its workflow task; a
+ * regular activity goes to its role's task queue (worker/activity-roles.ts). Not mirrored: the OrderStatus and
+ * CustomerId search attributes the saga upserts where the order rests, and its patch marker (the history events per
+ * order show them). When the saga changes which activities are local, or where it writes, change the rows here.
  */
 const SAGA_SHAPE: ShapeStep[] = [
-  { record: 'VALIDATING', as: 'local' },
+  { record: 'VALIDATING' },
   { activity: 'priceOrder', as: 'local' },
-  { record: 'RESERVING', as: 'local' },
+  { record: 'RESERVING' },
   { activity: 'reserveStock', as: 'local' },
-  { record: 'RESERVING', as: 'local' }, // reserved
-  { record: 'AWAITING_PAYMENT', as: 'local' }, // placeOrder answers
+  { record: 'RESERVING' }, // reserved
+  { record: 'AWAITING_PAYMENT' }, // placeOrder answers
+  { activity: 'recordOrderSnapshot', as: 'local' },
   { wait: 'payment' },
-  { record: 'CHARGING', as: 'local' },
+  { record: 'CHARGING' },
+  { activity: 'recordOrderSnapshot', as: 'local' },
   { activity: 'chargePayment', as: 'regular' },
-  { record: 'CHARGING', as: 'local' }, // charged
-  { record: 'SHIPPING', as: 'local' }, // payOrder answers
+  { record: 'CHARGING' }, // charged
+  { record: 'SHIPPING' }, // payOrder answers
+  { activity: 'recordOrderSnapshot', as: 'local' },
   { child: [{ activity: 'createShipment', as: 'regular' }] }, // one per warehouse
-  { record: 'SHIPPING', as: 'local' }, // shipped
+  { record: 'SHIPPING' }, // shipped
   { activity: 'commitSale', as: 'local' },
   { activity: 'sendNotification', as: 'local' },
-  { record: 'COMPLETED', as: 'local' },
+  { record: 'COMPLETED' },
+  { activity: 'recordOrderSnapshot', as: 'local' },
   { wait: 'returnWindow' },
 ];
 

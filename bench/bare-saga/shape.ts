@@ -11,8 +11,8 @@ export type ActivityName = keyof OrderActivities;
 export type Execution = 'local' | 'regular';
 
 export type ShapeStep =
-  /** The order's status or timeline moves (its version goes up by one) and `recordOrderSnapshot` writes it. */
-  | { record: OrderStatus; as: Execution }
+  /** The order's status or timeline moves (its version goes up by one) and is announced through the status sink. */
+  | { record: OrderStatus }
   | { activity: ActivityName; as: Execution }
   /** One child workflow per warehouse, each running these rows. */
   | { child: ShapeStep[] }

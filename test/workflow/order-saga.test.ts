@@ -4,6 +4,7 @@
  * (payment timeout, audit timeout, return window) are proven on the time-skipping server in timers.test.ts.
  */
 import { WithStartWorkflowOperation } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { getOrderQuery, ORDER_ACTIONS, ORDER_WORKFLOW } from '../../common/actions';
 import { ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
@@ -19,6 +20,14 @@ import { orderInput, startDevServer } from '../support/temporal';
 const TASK_QUEUE = 'order-saga-test';
 const saga = useSagaHarness(TASK_QUEUE, startDevServer, { returnWindowMs: 1_000 });
 const { place, placeAndAwaitPayment, reach, pay } = saga;
+
+/** The activity a local activity's marker records, if the event is one. */
+function localActivityOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
+  const marker = event.markerRecordedEventAttributes;
+  const data = marker?.details?.data?.payloads?.[0]?.data;
+  if (marker?.markerName !== 'core_local_activity' || !data) return undefined;
+  return JSON.parse(Buffer.from(data).toString()).activity_type;
+}
 
 describe('the order saga', () => {
   it('sells the stock, charges once and ships one parcel per warehouse with tracking numbers', async () => {
@@ -73,7 +82,7 @@ describe('the order saga', () => {
     expect(statuses).toEqual(['AWAITING_PAYMENT', 'COMPLETED']);
   });
 
-  it('writes its whole state to the order table at every change, the last one marked as the end', async () => {
+  it('writes its whole state to the order table before each wait, in one write per stretch, the last one marked as the end', async () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await placeAndAwaitPayment(shelf);
     const waiting = await handle.query(getOrderQuery);
@@ -86,6 +95,13 @@ describe('the order saga', () => {
     const final = await handle.result();
     expect(final.ended).toBe(true);
     expect(await readOrderSnapshot(saga.db().orm, handle.workflowId)).toEqual(final);
+    // Before awaiting payment, the charge, the shipments and the return window, and at the end: five writes for its
+    // ten changes.
+    const writes = ((await handle.fetchHistory()).events ?? []).filter(
+      (event) => localActivityOf(event) === 'recordOrderSnapshot',
+    );
+    expect(writes).toHaveLength(5);
+    expect(final.timeline).toHaveLength(10);
   });
 
   it('keeps the OrderStatus and CustomerId search attributes current, so operators can list orders by them', async () => {

@@ -1,7 +1,8 @@
 /**
  * The order's versioned status: every change bumps the version, appends to the timeline, is announced and written
  * to the order table; a status the order rests in is also set as the workflow's OrderStatus search attribute, which
- * operators filter on in Temporal's Web UI and CLI.
+ * operators filter on in Temporal's Web UI and CLI. Since 'order-writes-before-waits' the changes of one stretch of
+ * the saga are written together, before it waits on anything outside its workflow task (see `writeUnwritten`).
  */
 import { proxySinks, type Sinks, upsertSearchAttributes } from '@temporalio/workflow';
 import {
@@ -41,6 +42,8 @@ export type OnChange = (state: OrderState, statusMoved: boolean) => Promise<void
 
 export class OrderTracker {
   readonly state: OrderState;
+  /** A change the order table does not hold yet. */
+  private unwritten = false;
 
   constructor(
     input: OrderInput,
@@ -73,7 +76,7 @@ export class OrderTracker {
     return this.state.status;
   }
 
-  /** Records a change and waits for the order table to hold it. */
+  /** Records a change; orders begun before 'order-writes-before-waits' also wait for the order table to hold it. */
   async record(status: OrderStatus, step: TimelineStep | null, message: string): Promise<void> {
     const statusMoved = status !== this.state.status || this.state.version === 0;
     const at = new Date().toISOString();
@@ -87,7 +90,19 @@ export class OrderTracker {
         { key: CUSTOMER_ID_ATTRIBUTE, value: this.state.customerId },
       ]);
     }
-    await this.onChange(this.state, statusMoved);
+    if (this.changes.has('order-writes-before-waits')) this.unwritten = true;
+    else await this.onChange(this.state, statusMoved);
+  }
+
+  /**
+   * Writes the changes the order table does not hold yet, in one write. The saga calls it before it waits for a
+   * person, a timer, another worker's activity or a child, and before it ends: the changes in between come one
+   * after another within a workflow task, and a reader who saw each would see it for milliseconds.
+   */
+  async writeUnwritten(): Promise<void> {
+    if (!this.unwritten) return;
+    this.unwritten = false;
+    await this.onChange(this.state, true);
   }
 
   /** Orders begun before search attributes replay without them; before 'status-attribute-at-rest', at every move. */

@@ -51,6 +51,7 @@ interface Undo {
 export const orderWorkflow: OrderWorkflow = async function orderWorkflow(input) {
   const saga = new OrderSaga(input);
   await saga.run();
+  await saga.order.writeUnwritten();
   await condition(allHandlersFinished);
   return saga.order.state;
 };
@@ -61,7 +62,10 @@ class OrderSaga {
   readonly order: OrderTracker;
   private readonly inbox: ActionInbox;
   private readonly undos: Undo[] = [];
-  private readonly activities = proxyRoutedActivities(STEP_ACTIVITY_OPTIONS);
+  /** Regular activities run on other workers, for as long as they take: the order table first holds every change. */
+  private readonly activities = callingAfter(proxyRoutedActivities(STEP_ACTIVITY_OPTIONS), () =>
+    this.order.writeUnwritten(),
+  );
   private readonly local = proxyLocalOrderActivities();
   private step: SagaStep = 'validate';
   private returnWindowClosesAt = 0;
@@ -158,9 +162,8 @@ class OrderSaga {
       ? 'the order is flagged'
       : `total is at least ${auditThresholdCents} cents`;
     await this.order.record('AWAITING_AUDIT', 'audit', `waiting for a risk audit: ${why}`);
-    const decided = await condition(
-      () => this.inbox.audit !== null || this.inbox.cancel !== null,
-      auditTimeoutMs,
+    const decided = await this.waitOutside(() =>
+      condition(() => this.inbox.audit !== null || this.inbox.cancel !== null, auditTimeoutMs),
     );
     this.stopIfCancelled();
     if (!decided) {
@@ -209,9 +212,8 @@ class OrderSaga {
       'payment',
       `waiting for payment of ${this.state.totalCents} cents`,
     );
-    const paid = await condition(
-      () => this.inbox.payment !== null || this.inbox.cancel !== null,
-      paymentTimeoutMs,
+    const paid = await this.waitOutside(() =>
+      condition(() => this.inbox.payment !== null || this.inbox.cancel !== null, paymentTimeoutMs),
     );
     this.stopIfCancelled();
     if (!paid) {
@@ -256,12 +258,14 @@ class OrderSaga {
         : `cancelled ${cancelled} shipment(s)`;
     });
     // Every child is waited for, so the undo cannot run while a shipment is still being booked.
-    const results = await Promise.allSettled(
-      [...warehouses].map(([warehouse, lines]) =>
-        executeChild(shipmentWorkflow, {
-          workflowId: shipmentWorkflowId(this.orderId, warehouse),
-          args: [{ orderId: this.orderId, warehouse, lines, address: this.input.address }],
-        }),
+    const results = await this.waitOutside(() =>
+      Promise.allSettled(
+        [...warehouses].map(([warehouse, lines]) =>
+          executeChild(shipmentWorkflow, {
+            workflowId: shipmentWorkflowId(this.orderId, warehouse),
+            args: [{ orderId: this.orderId, warehouse, lines, address: this.input.address }],
+          }),
+        ),
       ),
     );
     for (const result of results) {
@@ -298,11 +302,12 @@ class OrderSaga {
     for (;;) {
       const remaining = this.returnWindowClosesAt - Date.now();
       const requested =
-        remaining > 0 && (await condition(() => this.inbox.returnRequest !== null, remaining));
+        remaining > 0 &&
+        (await this.waitOutside(() => condition(() => this.inbox.returnRequest !== null, remaining)));
       if (!requested) break;
       this.state.returnReason = this.inbox.returnRequest?.reason ?? null;
       await this.order.record('RETURN_REQUESTED', 'return', `return requested: ${this.state.returnReason}`);
-      await condition(() => this.inbox.returnDecision !== null);
+      await this.waitOutside(() => condition(() => this.inbox.returnDecision !== null));
       const decision = this.inbox.returnDecision;
       if (decision?.approve) {
         await this.processReturn();
@@ -381,8 +386,9 @@ class OrderSaga {
   }
 
   /**
-   * Orders begun since the read model exists write their whole state at every change, as a local activity; older
-   * ones replay as they ran: the list row alone, as a regular activity, at status changes only.
+   * Orders begun since the read model exists write their whole state as a local activity (at every change, or since
+   * 'order-writes-before-waits' before each wait: `OrderTracker.writeUnwritten`); older ones replay as they ran: the
+   * list row alone, as a regular activity, at status changes only.
    */
   private get writesLocally(): boolean {
     return this.changes.has('local-order-writes');
@@ -411,6 +417,12 @@ class OrderSaga {
     } catch (error) {
       state.escalations.push(`order list not updated to ${state.status}: ${(error as Error).message}`);
     }
+  }
+
+  /** Waits for a person, a timer or a child: the order table first holds every change. */
+  private async waitOutside<T>(wait: () => Promise<T>): Promise<T> {
+    await this.order.writeUnwritten();
+    return wait();
   }
 
   private notify(kind: NotificationKind, message: string): Promise<void> {
@@ -451,6 +463,20 @@ class OrderSaga {
       : { code: 'INTERNAL', step: this.step, message: `${this.step} failed: ${(error as Error).message}` };
     return new OrderStopped('FAILED', failure);
   }
+}
+
+/** The same activities, each called once `first` has resolved. */
+function callingAfter<T extends object>(activities: T, first: () => Promise<void>): T {
+  const calls = Object.entries(activities) as [string, (...args: unknown[]) => Promise<unknown>][];
+  return Object.fromEntries(
+    calls.map(([name, call]) => [
+      name,
+      async (...args: unknown[]) => {
+        await first();
+        return call(...args);
+      },
+    ]),
+  ) as T;
 }
 
 function linesByWarehouse(lines: readonly PricedLine[]): Map<string, PricedLine[]> {

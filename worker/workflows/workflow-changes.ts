@@ -13,12 +13,14 @@ export type WorkflowChange =
   | 'order-search-attributes'
   | 'local-order-writes'
   | 'status-attribute-at-rest'
-  | 'local-stock-work';
+  | 'local-stock-work'
+  | 'order-writes-before-waits';
 
 /** Oldest first; the last is the one new orders record. */
 const FOLDS: readonly { marker: string; cameWith: readonly WorkflowChange[] }[] = [
   { marker: 'changes-folded', cameWith: ['status-attribute-at-rest'] },
   { marker: 'changes-folded-2', cameWith: ['local-stock-work'] },
+  { marker: 'changes-folded-3', cameWith: ['order-writes-before-waits'] },
 ];
 
 /** How many folds the order was begun under (0: none, it asks each change): the newest marker in its history. */
