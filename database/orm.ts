@@ -33,6 +33,10 @@ async function open(options: DatabaseOptions): Promise<MikroORM> {
   } else {
     await mkdir(dirname(options.sqlitePath), { recursive: true });
     orm = await SqliteORM.init({ ...shared, dbName: options.sqlitePath });
+    // Write-ahead logging: a commit is one append and one sync to the log, where the default journal writes, syncs and
+    // deletes a file of its own each time, and readers no longer wait for a writer. Kept in the file; synchronous
+    // stays FULL, so a commit (a reservation) survives a power cut.
+    await orm.em.getConnection().execute('pragma journal_mode = wal');
   }
   await updateSchema(orm);
   return orm;

@@ -35,6 +35,12 @@ describe('inventory on the embedded SQLite file', () => {
     expect(mug).toMatchObject({ name: 'Blue mug', priceCents: 1700, available: 3, warehouse: 'eu-west' });
   });
 
+  it('keeps the file in write-ahead-log mode, each commit synced to disk', async () => {
+    const connection = orm.em.getConnection();
+    expect(await connection.execute('pragma journal_mode')).toEqual([{ journal_mode: 'wal' }]);
+    expect(await connection.execute('pragma synchronous')).toEqual([{ synchronous: 2 }]);
+  });
+
   it('reserves concurrently without overselling, and releases', async () => {
     await upsertProduct(orm, {
       sku: 'HOT',
