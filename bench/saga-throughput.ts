@@ -1,12 +1,13 @@
 /**
  * `npm run bench:saga -- [orders=200] [rounds=5] [warmup=min(20, orders)]`: the real order saga through the real
  * API against a bare workflow of the same shape, on one file-backed Temporal dev server, in one run. Rounds
- * alternate A, B, C, A, B, C...:
+ * alternate A, B, C, D, A, B, C, D...:
  *   A  the real saga: `npm run dev` as a child (API and worker in one process, SQLite, or the MySQL of
  *      BENCH_DATABASE=mysql at BENCH_MYSQL_URL), identity (a bearer token) and the payload codec on; placeOrder
  *      answers once the order awaits payment, payOrder then runs it to COMPLETED, heard on its status stream
  *   B  the bare saga of SAGA_SHAPE: no-op activities, local and regular ones as the saga has them
  *   C  the same with every activity local
+ *   D  the reference the saga's goal is set against: REFERENCE_SHAPE, its activities local
  * The bare sagas run on workers of their own, each in its own process, started from this process's Temporal client.
  * Each round places `orders` orders with 20 in flight, then pays them with 50 in flight. Reported: orders/s and
  * p50/p99 of each phase, history events per order, CPU and peak RSS of the worker's process and of the dev server,
@@ -75,6 +76,43 @@ const SAGA_SHAPE: ShapeStep[] = [
   { activity: 'recordOrderSnapshot', as: 'local' },
   { child: [{ activity: 'createShipment', as: 'regular' }] }, // one per warehouse
   { record: 'SHIPPING' }, // shipped
+  { activity: 'commitSale', as: 'local' },
+  { activity: 'sendNotification', as: 'local' },
+  { record: 'COMPLETED' },
+  { activity: 'recordOrderSnapshot', as: 'local' },
+  { wait: 'returnWindow' },
+];
+
+/**
+ * The saga's happy path as it was when its throughput goal was set (../shared/baselines/p1: 11 activities in the
+ * order's workflow, a child with 2, the pay update, 2 timers), with the order's activities local as the goal asks:
+ * its "all-local bare shape". It stays put while the saga changes, so A/D shows how far the saga has come against
+ * one fixed yardstick; A/C shows the cost over its own current shape. The child's activities stay regular, as there.
+ */
+const REFERENCE_SHAPE: ShapeStep[] = [
+  { record: 'VALIDATING' },
+  { activity: 'recordOrderSnapshot', as: 'local' },
+  { activity: 'priceOrder', as: 'local' },
+  { record: 'RESERVING' },
+  { activity: 'recordOrderSnapshot', as: 'local' },
+  { activity: 'reserveStock', as: 'local' },
+  { record: 'RESERVING' },
+  { record: 'AWAITING_PAYMENT' },
+  { activity: 'recordOrderSnapshot', as: 'local' },
+  { wait: 'payment' },
+  { record: 'CHARGING' },
+  { activity: 'recordOrderSnapshot', as: 'local' },
+  { activity: 'chargePayment', as: 'local' },
+  { record: 'CHARGING' },
+  { record: 'SHIPPING' },
+  { activity: 'recordOrderSnapshot', as: 'local' },
+  {
+    child: [
+      { activity: 'createShipment', as: 'regular' },
+      { activity: 'createShipment', as: 'regular' },
+    ],
+  },
+  { record: 'SHIPPING' },
   { activity: 'commitSale', as: 'local' },
   { activity: 'sendNotification', as: 'local' },
   { record: 'COMPLETED' },
@@ -283,7 +321,7 @@ async function run(): Promise<ReturnType<typeof summarize>> {
     });
     return { variant, lost: worker.lost };
   };
-  const [real, same, local] = await Promise.all([
+  const [real, same, local, reference] = await Promise.all([
     apiSaga({
       stack,
       sku: SKU,
@@ -293,12 +331,14 @@ async function run(): Promise<ReturnType<typeof summarize>> {
     }),
     bareVariant('bare saga, same kinds', 'bare-same', SAGA_SHAPE),
     bareVariant('bare saga, all local', 'bare-local', allLocal(SAGA_SHAPE)),
+    bareVariant('reference shape, local', 'bare-reference', REFERENCE_SHAPE),
   ]);
   cleanups.push(() => real.close());
   const variants: [string, SagaVariant][] = [
     ['A', real],
     ['B', same.variant],
     ['C', local.variant],
+    ['D', reference.variant],
   ];
 
   const measure = async (): Promise<VariantRun[]> => {
@@ -335,7 +375,7 @@ async function run(): Promise<ReturnType<typeof summarize>> {
   const measuring = measure();
   // A lost worker ends the run; the orders still in flight then fail too, and nobody need hear of them.
   measuring.catch(() => undefined);
-  const [realRun, ...bareRuns] = await Promise.race([measuring, same.lost, local.lost]);
+  const [realRun, ...bareRuns] = await Promise.race([measuring, same.lost, local.lost, reference.lost]);
   return summarize(realRun as VariantRun, bareRuns, {
     orders,
     rounds,
@@ -359,7 +399,7 @@ try {
   console.log();
   printReport(
     summary,
-    `${orders} orders a round, ${rounds} rounds of A, B and C in turn, after ${warmup} warm-up orders each; ` +
+    `${orders} orders a round, ${rounds} rounds of A, B, C and D in turn, after ${warmup} warm-up orders each; ` +
       `${PLACE_IN_FLIGHT} placing and ${PAY_IN_FLIGHT} paying in flight; ${database}, file-backed dev server`,
   );
   console.log(JSON.stringify(summary));
