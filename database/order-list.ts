@@ -8,6 +8,7 @@ import { databaseDate } from './clock';
 import { OrderSummarySchema } from './entities';
 import { parseSnapshot } from './order-snapshots';
 import { pollUntil } from './poll-until';
+import { pauseUntilWritten } from './row-writes';
 import { databaseCall } from './unavailable';
 
 /** The columns a page reads, as the database answers them (dates: a Date from MySQL, ms from SQLite). */
@@ -116,6 +117,7 @@ export function waitUntilListed(orm: MikroORM, state: OrderState, timeoutMs: num
     () => isListed(orm, state),
     (listed) => listed,
     timeoutMs,
+    (ms) => pauseUntilWritten(orm, state.orderId, ms),
   );
 }
 

@@ -14,6 +14,7 @@ import { LRUCache } from 'lru-cache';
 import type { OrderState, OrderSummary } from '../common/order';
 import { databaseDate, databaseNowSql } from './clock';
 import { pollUntil } from './poll-until';
+import { pauseUntilWritten, rowWritten } from './row-writes';
 import { databaseCall } from './unavailable';
 
 /**
@@ -53,6 +54,7 @@ export async function recordOrderRow(
       .ignore();
     await update();
   });
+  rowWritten(orm, summary.orderId);
 }
 
 /**
@@ -108,5 +110,6 @@ export function waitForSnapshot(
     () => readOrderSnapshot(orm, orderId),
     (state) => state !== null && done(state),
     timeoutMs,
+    (ms) => pauseUntilWritten(orm, orderId, ms),
   );
 }

@@ -2,13 +2,14 @@
  * The order table's snapshots on an in-memory SQLite table: a snapshot read again unchanged is not parsed again and
  * is frozen, as every reader shares it; whatever the workflow writes next (a later version, or the same version
  * rewritten by a re-run task) is what the next read answers; an older version never replaces a later one, except the
- * workflow's last state.
+ * workflow's last state. A wait for a row ends when this process writes it.
  */
 import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OrderState, summaryOfState } from '../../common/order';
 import { readOrderSnapshot, recordOrderRow } from '../../database/order-snapshots';
 import { openOrm } from '../../database/orm';
+import { pauseUntilWritten } from '../../database/row-writes';
 import { sampleOrder } from '../support/fake-orders';
 
 let orm: MikroORM;
@@ -51,5 +52,21 @@ describe('order snapshots', () => {
     const cancelled: OrderState = { ...placed, status: 'CANCELLED', version: 2, ended: true };
     await write(cancelled);
     expect(await readOrderSnapshot(orm, 'snap-2')).toEqual(cancelled);
+  });
+
+  it("ends a pause for an order's row when this process writes that row, not another order's or another ORM's", async () => {
+    const elsewhere = await openOrm({ sqlitePath: ':memory:' });
+    try {
+      const pause = pauseUntilWritten(orm, 'wake-1', 60_000).then(() => 'woken');
+      const afterThisTurn = () =>
+        Promise.race([pause, new Promise((resolve) => setImmediate(() => resolve('still pausing')))]);
+      await write(sampleOrder('wake-2'));
+      await recordOrderRow(elsewhere, summaryOfState(sampleOrder('wake-1')), sampleOrder('wake-1'));
+      expect(await afterThisTurn()).toBe('still pausing');
+      await write(sampleOrder('wake-1'));
+      expect(await afterThisTurn()).toBe('woken');
+    } finally {
+      await elsewhere.close(true);
+    }
   });
 });
