@@ -238,6 +238,22 @@ describe('the order saga', () => {
     expect(ledger.shipments.filter((s) => s.status !== 'CANCELLED')).toEqual([]);
   });
 
+  it('a workflow cancelled through Temporal undoes its steps and leaves its last state in the order table', async () => {
+    const shelf = await stockShelf(saga.db().orm);
+    const handle = await placeAndAwaitPayment(shelf);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+
+    const stored = await readOrderSnapshot(saga.db().orm, handle.workflowId);
+    expect(stored).toMatchObject({ ended: true, status: 'FAILED', reservation: { status: 'RELEASED' } });
+    expect(stored).toEqual(await handle.query(getOrderQuery));
+    expect((await readLedger(saga.db().orm, handle.workflowId, shelf)).stock[shelf.mug]).toEqual({
+      available: 10,
+      reserved: 0,
+      sold: 0,
+    });
+  });
+
   it('a customer cancel while awaiting payment releases the stock; after payment cancel is refused', async () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await placeAndAwaitPayment(shelf);

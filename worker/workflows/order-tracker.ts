@@ -96,8 +96,8 @@ export class OrderTracker {
 
   /**
    * Writes the changes the order table does not hold yet, in one write. The saga calls it before it waits for a
-   * person, a timer, another worker's activity or a child, and before it ends: the changes in between come one
-   * after another within a workflow task, and a reader who saw each would see it for milliseconds.
+   * person, a timer, another worker's activity or a child, and its last change is written at once: the changes in
+   * between come one after another within a workflow task, and a reader who saw each would see it for milliseconds.
    */
   async writeUnwritten(): Promise<void> {
     if (!this.unwritten) return;
@@ -111,9 +111,13 @@ export class OrderTracker {
     return RESTING_STATUSES.includes(status) || !this.changes.has('status-attribute-at-rest');
   }
 
-  /** Records the saga's last change: subscribers stop waiting for more once they see it. */
+  /**
+   * Records the saga's last change, and writes it at once: subscribers stop waiting for more once they see it, and a
+   * compensation writes it within its own non-cancellable scope.
+   */
   async recordLast(status: OrderStatus, step: TimelineStep | null, message: string): Promise<void> {
     this.state.ended = true;
     await this.record(status, step, message);
+    await this.writeUnwritten();
   }
 }

@@ -51,7 +51,6 @@ interface Undo {
 export const orderWorkflow: OrderWorkflow = async function orderWorkflow(input) {
   const saga = new OrderSaga(input);
   await saga.run();
-  await saga.order.writeUnwritten();
   await condition(allHandlersFinished);
   return saga.order.state;
 };
