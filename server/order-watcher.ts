@@ -26,6 +26,8 @@ export class OrderWatcher {
   private retry: NodeJS.Timeout | undefined;
   /** Why the last read failed, while it has not succeeded since. */
   private lastError: unknown;
+  /** The version the order table showed before any read (`knowShown`). */
+  private shown = -1;
 
   constructor(
     private readonly orderId: string,
@@ -33,9 +35,17 @@ export class OrderWatcher {
     private readonly onChange: (state: OrderState) => void,
   ) {}
 
-  /** The version this watcher holds; -1 before its first read. */
+  /** The version this watcher holds; before its first read, the one the table showed, else -1. */
   get version(): number {
-    return this.state?.version ?? -1;
+    return this.state?.version ?? this.shown;
+  }
+
+  /**
+   * The order table shows the order at `version`, and nothing has been read yet: the watcher reads the workflow once
+   * the order passes it (the change detector or a nudge says when), not before.
+   */
+  knowShown(version: number): void {
+    if (!this.state) this.shown = Math.max(this.shown, version);
   }
 
   /** The latest state, reading it first when none has been read yet; throws when that read failed. */
@@ -94,7 +104,7 @@ export class OrderWatcher {
       this.retryMs = Math.min(this.retryMs * 2, RETRY_MS.most);
       return;
     }
-    if (state && state.version > this.version) {
+    if (state && state.version > (this.state?.version ?? -1)) {
       this.state = state;
       if (state.ended) this.closed = true;
       this.onChange(state);

@@ -7,6 +7,7 @@ import { encryptingDataConverter } from '../common/payload-codec';
 import type { ProductInput } from '../common/product';
 import { listProducts, upsertProduct } from '../database/catalog';
 import { orderChangeLog } from '../database/order-changes';
+import { readOrderSnapshot } from '../database/order-snapshots';
 import { createApi, type RequestHandler } from './app';
 import { createAuthenticate } from './authentication';
 import { type CodecAccess, codecEndpoint, staffCodecAccess } from './codec-endpoint';
@@ -40,6 +41,7 @@ export async function startApi(
   const feed = new StatusFeed(reads, orderChangeLog(orm), {
     maxWatchedOrders: config.subscriptions.watchedOrders,
     closedOrders: reads,
+    storedOrders: { stored: (orderId) => readOrderSnapshot(orm, orderId) },
   });
   const orders = new TemporalOrders({
     client,

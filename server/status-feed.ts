@@ -4,7 +4,8 @@
  * once, in version order, and keeps only the newest state while it is slow (memory stays bounded). Which
  * watched orders moved comes from the order table (the change detector), nudges from this process's own
  * mutations and worker, and, for workflows closed without their saga's last change (terminated), from
- * Temporal's visibility list: an order nobody changes costs no query.
+ * Temporal's visibility list: an order nobody changes costs no query, and neither does a subscriber resuming by
+ * version on an order that has not moved since.
  */
 import { GraphQLError } from 'graphql';
 import { createPubSub, Repeater } from 'graphql-yoga';
@@ -23,6 +24,11 @@ export interface ClosedOrders {
   closedSince(sinceMs: number): Promise<string[]>;
 }
 
+/** The order as the order table holds it (database/order-snapshots.ts): its version as written, and whose it is. */
+export interface StoredOrders {
+  stored(orderId: string): Promise<OrderState | null>;
+}
+
 /** Visibility lags the close a little: each look for closed workflows goes back this much further. */
 const CLOSED_LOOKBACK_MS = 60_000;
 
@@ -31,6 +37,16 @@ export interface StatusFeedOptions {
   /** Past this many watched orders, a subscription to one more is refused. */
   maxWatchedOrders?: number;
   closedOrders?: ClosedOrders;
+  /** Lets a subscriber resuming by version start without a workflow read while its order has not moved. */
+  storedOrders?: StoredOrders;
+}
+
+/** The state with the highest version, the earliest of equals. */
+function newestOf(...states: (OrderState | null)[]): OrderState | null {
+  return states.reduce<OrderState | null>(
+    (best, candidate) => (candidate && (!best || candidate.version > best.version) ? candidate : best),
+    null,
+  );
 }
 
 function eventOf(entry: TimelineEntry, order: OrderState): OrderStatusEvent {
@@ -127,29 +143,24 @@ export class StatusFeed {
         latest.wake?.();
       });
       try {
-        const first = await watcher.current().catch((error: unknown) => {
-          throw unreadableOrder(orderId, error);
-        });
-        if (!first || !canSee(first)) throw unknownOrder(orderId);
-        let state: OrderState = first;
-        let sent = sinceVersion ?? state.version - 1;
+        let { state, sent } = await this.start(watcher, orderId, sinceVersion, canSee);
         while (!stopped) {
-          for (const entry of state.timeline) {
-            if (entry.version > sent && !stopped) {
-              await push(eventOf(entry, state));
-              sent = entry.version;
+          const current = state;
+          if (current) {
+            for (const entry of current.timeline) {
+              if (entry.version > sent && !stopped) {
+                await push(eventOf(entry, current));
+                sent = entry.version;
+              }
             }
           }
           // The watcher may hold a newer state than the pubsub has handed on yet (it marks itself closed first).
-          const newest = [latest.state, watcher.state].reduce<OrderState>(
-            (best, candidate) => (candidate && candidate.version > best.version ? candidate : best),
-            state,
-          );
+          const newest = newestOf(state, latest.state, watcher.state);
           if (newest !== state) {
             state = newest;
             continue;
           }
-          if (isFinal(state.status) || state.ended || watcher.closed) break;
+          if ((state && (isFinal(state.status) || state.ended)) || watcher.closed) break;
           while (!stopped && !watcher.closed && (latest.state?.version ?? -1) <= sent) {
             await new Promise<void>((resolve) => {
               latest.wake = resolve;
@@ -166,6 +177,33 @@ export class StatusFeed {
         this.release(orderId);
       }
     });
+  }
+
+  /**
+   * Where a stream starts: the workflow's state, read (once for all of the order's subscribers) unless the subscriber
+   * resumes after a version the order table shows the order has not passed. Then nothing is due to it until the order
+   * moves, and the table says when it does (the change detector, or this process's nudges): a reconnecting subscriber
+   * of an order at rest costs no workflow read. The table's row also says whose order it is.
+   */
+  private async start(
+    watcher: OrderWatcher,
+    orderId: string,
+    sinceVersion: number | null | undefined,
+    canSee: (order: OrderState) => boolean,
+  ): Promise<{ state: OrderState | null; sent: number }> {
+    if (sinceVersion != null && !watcher.state && this.options.storedOrders) {
+      const stored = await this.options.storedOrders.stored(orderId).catch(() => null);
+      if (stored && !stored.ended && stored.version <= sinceVersion) {
+        if (!canSee(stored)) throw unknownOrder(orderId);
+        watcher.knowShown(stored.version);
+        return { state: null, sent: sinceVersion };
+      }
+    }
+    const first = await watcher.current().catch((error: unknown) => {
+      throw unreadableOrder(orderId, error);
+    });
+    if (!first || !canSee(first)) throw unknownOrder(orderId);
+    return { state: first, sent: sinceVersion ?? first.version - 1 };
   }
 
   close(): void {

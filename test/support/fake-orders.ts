@@ -1,14 +1,14 @@
 /**
- * Orders held in memory for the status feed's unit tests: the workflows (read by query), the order table's change
- * log the workflows write, and Temporal's list of closed workflows. Orders change when the test says so.
+ * Orders held in memory for the status feed's unit tests: the workflows (read by query), the order table the
+ * workflows write (its change log and its snapshots), and Temporal's list of closed workflows. Orders change when the test says so.
  */
 import type { OrderState, OrderStatus } from '../../common/order';
 import type { ChangeCursor, OrderChange } from '../../database/order-changes';
 import type { OrderChangeSource } from '../../server/change-detector';
 import type { OrderSource } from '../../server/order-watcher';
-import type { ClosedOrders } from '../../server/status-feed';
+import type { ClosedOrders, StoredOrders } from '../../server/status-feed';
 
-export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders {
+export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders, StoredOrders {
   /** Workflow queries so far. */
   reads = 0;
   /** Reads of the change log so far (ticks and sweeps). */
@@ -21,6 +21,9 @@ export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders 
   latencyMs = 0;
   private readonly orders = new Map<string, OrderState>();
   private readonly rows = new Map<string, OrderChange>();
+  private readonly snapshots = new Map<string, OrderState>();
+  /** While set, the table's writes wait here: the workflow is ahead of its row, as within a workflow task. */
+  private heldRows: (() => void)[] | undefined;
   private readonly closedAt = new Map<string, number>();
   private lastStamp = 0;
 
@@ -90,6 +93,22 @@ export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders 
       .map((row) => ({ ...row }));
   }
 
+  /** Holds the table's writes until `releaseRows`. */
+  holdRows(): void {
+    this.heldRows ??= [];
+  }
+
+  releaseRows(): void {
+    const held = this.heldRows ?? [];
+    this.heldRows = undefined;
+    for (const write of held) write();
+  }
+
+  async stored(orderId: string): Promise<OrderState | null> {
+    const snapshot = this.snapshots.get(orderId);
+    return snapshot ? structuredClone(snapshot) : null;
+  }
+
   async versionsOf(orderIds: readonly string[]): Promise<Map<string, number>> {
     this.logReads += 1;
     return new Map(
@@ -103,9 +122,14 @@ export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders 
 
   /** Stamps strictly increase, like the database clock at millisecond grain with ties broken by id. */
   private write(order: OrderState, stampedMsEarlier: number): void {
+    if (this.heldRows) {
+      this.heldRows.push(() => this.write(order, stampedMsEarlier));
+      return;
+    }
     this.lastStamp = Math.max(this.lastStamp + 1, Date.now());
     const changedAt = this.lastStamp - stampedMsEarlier;
     this.rows.set(order.orderId, { orderId: order.orderId, version: order.version, changedAt });
+    this.snapshots.set(order.orderId, order);
   }
 }
 

@@ -27,7 +27,7 @@ async function until(check: () => boolean): Promise<void> {
 
 const feeds: StatusFeed[] = [];
 function feedOf(orders: FakeOrders, detection = QUICK): StatusFeed {
-  const feed = new StatusFeed(orders, orders, { detection, closedOrders: orders });
+  const feed = new StatusFeed(orders, orders, { detection, closedOrders: orders, storedOrders: orders });
   feeds.push(feed);
   return feed;
 }
@@ -82,6 +82,56 @@ describe('what a subscriber receives', () => {
     orders.advance('o1', 'CANCELLED');
     feed.nudge('o1');
     expect((await collect(stream)).map((event) => event.version)).toEqual([5, 6]);
+  });
+
+  it('resuming at the version the table shows reads nothing until the order moves, then sends each entry once', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.advance('o1', 'RESERVING');
+    orders.advance('o1', 'AWAITING_PAYMENT');
+    const feed = feedOf(orders);
+    const stream = feed.stream('o1', 3);
+    const first = stream.next();
+    await until(() => feed.activeWatchers() === 1);
+    await pause(3 * QUICK.tickMs + QUICK.sweepMs);
+    expect(orders.reads).toBe(0);
+
+    orders.advance('o1', 'CHARGING');
+    orders.advance('o1', 'SHIPPING');
+    expect((await first).value).toMatchObject({ version: 4, status: 'CHARGING' });
+    expect((await stream.next()).value).toMatchObject({ version: 5, status: 'SHIPPING' });
+    expect(orders.reads).toBe(1);
+    await stream.return();
+  });
+
+  it('resuming while the workflow is ahead of its row: the change arrives once the row is written', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.advance('o1', 'AWAITING_PAYMENT');
+    orders.holdRows();
+    orders.advance('o1', 'CHARGING');
+    const feed = feedOf(orders);
+    const stream = feed.stream('o1', 2);
+    const next = stream.next();
+    await until(() => feed.activeWatchers() === 1);
+    await pause(3 * QUICK.tickMs);
+    expect(orders.reads).toBe(0);
+
+    orders.releaseRows();
+    expect((await next).value).toMatchObject({ version: 3, status: 'CHARGING' });
+    await stream.return();
+  });
+
+  it("resuming on an order that is not the subscriber's is UNKNOWN_ORDER, with no workflow read", async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const feed = feedOf(orders);
+    await expect(feed.stream('o1', 1, () => false).next()).rejects.toMatchObject({
+      extensions: { code: 'UNKNOWN_ORDER' },
+    });
+    expect(orders.reads).toBe(0);
+    await until(() => feed.activeWatchers() === 0);
+    expect(feed.activeWatchers()).toBe(0);
   });
 
   it('reads that find the same version send nothing, however often the watcher is nudged', async () => {
