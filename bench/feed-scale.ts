@@ -18,6 +18,9 @@
  * - memory: RSS (and heap) of the API process(es) after a full garbage collection (through the inspector), before
  *   and after the subscriptions, per subscription, against the bare server holding as many through the same client
  *   (with the worker in the API the worker's threads move by tens of MiB on their own: read the apart variant);
+ * - reconnect: every subscriber drops its connection and subscribes again with `sinceVersion` (the last version it
+ *   saw), as clients do after a network blip; none of the orders moved, so Temporal should serve no workflow query
+ *   and the subscribers get no event; their records run on into the burst, which checks the resumed streams too;
  * - burst: pays `burst` of the watched orders through the API (`burstInFlight` at once, tok_visa) and waits until
  *   every one of their subscribers has seen COMPLETED; each change's latency runs from its timeline entry's `at` (the
  *   workflow's time of the change) to its arrival at the subscriber.
@@ -211,16 +214,21 @@ class Subscribers {
     return new Subscribers(child);
   }
 
-  async open(targets: SubscriberTarget[], authorization?: string): Promise<number> {
-    const timeoutMs = 120_000 + subscriptions * 50;
+  open(targets: SubscriberTarget[], authorization?: string): Promise<number> {
+    const perConnection = SUBSCRIPTION_LIMITS.perConnection;
     const command = {
       kind: 'open',
       targets,
       authorization,
-      perConnection: SUBSCRIPTION_LIMITS.perConnection,
+      perConnection,
       inFlight: OPENING_IN_FLIGHT,
-    };
-    return (await this.ask(command as WithoutId<SubscriberCommand>, 'opened', timeoutMs)).seconds;
+    } as const;
+    return this.subscribing(command, 'opened');
+  }
+
+  reconnect(targets: SubscriberTarget[], authorization?: string): Promise<number> {
+    const perConnection = SUBSCRIPTION_LIMITS.perConnection;
+    return this.subscribing({ kind: 'reconnect', targets, authorization, perConnection }, 'reconnected');
   }
 
   waitFor(orderIds: string[], status: OrderStatus, timeoutMs: number) {
@@ -242,6 +250,14 @@ class Subscribers {
     const report = await this.report();
     await this.close();
     if (report.errors > 0) throw new Error(`warming up failed: ${report.firstError}`);
+  }
+
+  /** Opens or reopens every subscription; seconds it took, allowing for a slow machine. */
+  private async subscribing(
+    command: WithoutId<Extract<SubscriberCommand, { kind: 'open' | 'reconnect' }>>,
+    expected: 'opened' | 'reconnected',
+  ): Promise<number> {
+    return (await this.ask(command, expected, 120_000 + subscriptions * 50)).seconds;
   }
 
   private ask<K extends SubscriberReply['kind']>(
@@ -456,6 +472,32 @@ async function measureIdle(run: Run, apis: Measured[], subscribers: Subscribers)
   };
 }
 
+interface Reconnect {
+  /** From dropping every connection to every one acknowledged again, with its subscriptions sent. */
+  seconds: number;
+  /** Workflow queries Temporal served from the reconnect until SETTLE_MS after it. */
+  queries: number;
+  events: number;
+}
+
+/** Every subscriber drops its connection and resumes by version; none of their orders moved meanwhile. */
+async function measureReconnect(
+  run: Run,
+  subscribers: Subscribers,
+  targets: SubscriberTarget[],
+  authorization: string,
+): Promise<Reconnect> {
+  const queries = await run.temporal.requests('QueryWorkflow');
+  const events = (await subscribers.report()).events;
+  const seconds = await subscribers.reconnect(targets, authorization);
+  await sleep(SETTLE_MS);
+  return {
+    seconds: round(seconds),
+    queries: (await run.temporal.requests('QueryWorkflow')) - queries,
+    events: (await subscribers.report()).events - events,
+  };
+}
+
 interface Latency {
   count: number;
   p50: number;
@@ -590,6 +632,7 @@ interface VariantResult {
   openSeconds: number;
   idle: Idle;
   memory: { rssKiBPerSubscription: number; heapKiBPerSubscription: number };
+  reconnect: Reconnect;
   burst: Burst;
   deliveries: Deliveries;
   /** Error lines the dev server logged during the variant (persistence timeouts when it is short of CPU). */
@@ -636,6 +679,8 @@ async function measureVariant(run: Run, variant: Variant, subscribers: Subscribe
     console.log(`${variant.title}: idle for ${IDLE_SECONDS} s`);
     const idle = await measureIdle(run, apis, subscribers);
     const after = await memoryOf(apis);
+    console.log(`${variant.title}: reconnecting ${subscriptions} subscriptions by version`);
+    const reconnect = await measureReconnect(run, subscribers, targets, staff);
 
     const burstIds = spread(ids, burst);
     console.log(`${variant.title}: paying ${burst} orders, ${burstInFlight} at once`);
@@ -664,6 +709,7 @@ async function measureVariant(run: Run, variant: Variant, subscribers: Subscribe
         rssKiBPerSubscription: round((after.rssKiB - before.rssKiB) / subscriptions, 2),
         heapKiBPerSubscription: round((after.heapKiB - before.heapKiB) / subscriptions, 2),
       },
+      reconnect,
       burst: {
         orders: burstIds.length,
         seconds: round(paid.seconds),
@@ -769,6 +815,11 @@ function printTable(bare: Bare, results: VariantResult[]): void {
       'memory: heap KiB per subscription (bare)',
       ...results.map((r) => `${r.memory.heapKiBPerSubscription} (${bare.heapKiBPerSubscription})`),
       '',
+    ],
+    [
+      'reconnect by version: s, workflow queries, events',
+      ...results.map(({ reconnect: r }) => `${r.seconds}, ${r.queries}, ${r.events}`),
+      'queries 0, events 0',
     ],
     [
       'burst: orders paid, s to the last COMPLETED',

@@ -4,7 +4,8 @@
  * connections (so many subscriptions each) to `orderStatus` of the orders it is given and records every event: per
  * order its first and last version, repeats and gaps (after the first event the versions must follow one another),
  * and the latency of every event after the first, from its timeline entry's `at` to its arrival here (one machine,
- * one clock).
+ * one clock). Asked to reconnect, it drops every connection and subscribes again with `sinceVersion`, the last version
+ * each order's subscriber saw, as a client that lost its connection does; what it records runs on across the gap.
  */
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -26,6 +27,17 @@ export type SubscriberCommand =
       perConnection: number;
       /** Subscriptions waiting for their first event at once. */
       inFlight: number;
+    }
+  /**
+   * Closes every connection and opens them again, each order's subscription resuming after the last version it saw;
+   * answers once every connection is acknowledged and every subscription sent (none waits for an event: none is due).
+   */
+  | {
+      kind: 'reconnect';
+      id: number;
+      targets: SubscriberTarget[];
+      authorization?: string;
+      perConnection: number;
     }
   /** Until every one of these orders' last event has this status, or the time is up. */
   | { kind: 'wait'; id: number; orderIds: string[]; status: string; timeoutMs: number }
@@ -62,12 +74,17 @@ export interface SubscriberReport {
 
 export type SubscriberReply =
   | { kind: 'opened'; id: number; seconds: number }
+  | { kind: 'reconnected'; id: number; seconds: number }
   | { kind: 'waited'; id: number; reached: number; pending: string[] }
   | { kind: 'report'; id: number; report: SubscriberReport }
   | { kind: 'closed'; id: number }
   | { kind: 'failed'; id: number; message: string };
 
 const QUERY = 'subscription($id: ID!) { orderStatus(id: $id) { orderId version status at } }';
+/** The bare server's stream takes no version: only the real API's subscribers reconnect. */
+const RESUME = `subscription($id: ID!, $since: Int) {
+  orderStatus(id: $id, sinceVersion: $since) { orderId version status at }
+}`;
 
 interface StatusEvent {
   orderId: string;
@@ -127,10 +144,12 @@ function record(target: number, orderId: string, event: StatusEvent, receivedAt:
 }
 
 /** Resolves at the subscription's first event (or its end): it is live from then on. */
-function subscribe(client: Client, target: number, orderId: string): Promise<void> {
+function subscribe(client: Client, target: number, orderId: string, since?: number): Promise<void> {
   return new Promise((resolve) => {
     client.subscribe<{ orderStatus: StatusEvent }>(
-      { query: QUERY, variables: { id: orderId } },
+      since === undefined
+        ? { query: QUERY, variables: { id: orderId } }
+        : { query: RESUME, variables: { id: orderId, since } },
       {
         next: (message) => {
           const receivedAt = Date.now();
@@ -144,7 +163,7 @@ function subscribe(client: Client, target: number, orderId: string): Promise<voi
           resolve();
         },
         complete: () => {
-          if (!closing) ended += 1;
+          if (!closing && clients.includes(client)) ended += 1;
           resolve();
         },
       },
@@ -152,32 +171,65 @@ function subscribe(client: Client, target: number, orderId: string): Promise<voi
   });
 }
 
-async function open(command: Extract<SubscriberCommand, { kind: 'open' }>): Promise<number> {
-  const started = performance.now();
-  closing = false;
-  const ranked: { rank: number; job: () => Promise<void> }[] = [];
+/** One connection per `perConnection` orders of each target; `each` is told of every order with its client. */
+function connect(
+  command: { targets: SubscriberTarget[]; authorization?: string; perConnection: number },
+  each: (client: Client, target: number, orderId: string, rank: number) => void,
+): Promise<void>[] {
+  const acknowledged: Promise<void>[] = [];
   command.targets.forEach((target, index) => {
     for (let start = 0; start < target.orderIds.length; start += command.perConnection) {
+      let connected: () => void = () => undefined;
+      acknowledged.push(
+        new Promise((resolve) => {
+          connected = resolve;
+        }),
+      );
       const client = createClient({
         url: target.url,
         webSocketImpl: WebSocket,
         connectionParams: command.authorization ? { authorization: command.authorization } : undefined,
         retryAttempts: 0,
         on: {
+          connected: () => connected(),
           closed: (event) => {
-            if (!closing) fail(`connection to ${target.url}: ${describe(event)}`);
+            connected();
+            if (!closing && clients.includes(client)) fail(`connection to ${target.url}: ${describe(event)}`);
           },
         },
       });
       clients.push(client);
       target.orderIds.slice(start, start + command.perConnection).forEach((orderId, offset) => {
-        ranked.push({ rank: start + offset, job: () => subscribe(client, index, orderId) });
+        each(client, index, orderId, start + offset);
       });
     }
+  });
+  return acknowledged;
+}
+
+async function open(command: Extract<SubscriberCommand, { kind: 'open' }>): Promise<number> {
+  const started = performance.now();
+  closing = false;
+  const ranked: { rank: number; job: () => Promise<void> }[] = [];
+  connect(command, (client, target, orderId, rank) => {
+    ranked.push({ rank, job: () => subscribe(client, target, orderId) });
   });
   // The targets take turns, so every server gets its first reads from the start.
   ranked.sort((a, b) => a.rank - b.rank);
   await inParallel(ranked, command.inFlight, ({ job }) => job());
+  return (performance.now() - started) / 1000;
+}
+
+async function reconnect(command: Extract<SubscriberCommand, { kind: 'reconnect' }>): Promise<number> {
+  closing = true;
+  await Promise.all(clients.map((client) => client.dispose()));
+  clients = [];
+  closing = false;
+  const started = performance.now();
+  const acknowledged = connect(command, (client, target, orderId) => {
+    void subscribe(client, target, orderId, orders.get(orderId)?.last);
+  });
+  await Promise.all(acknowledged);
   return (performance.now() - started) / 1000;
 }
 
@@ -218,6 +270,8 @@ async function answer(command: SubscriberCommand): Promise<SubscriberReply> {
   switch (command.kind) {
     case 'open':
       return { kind: 'opened', id: command.id, seconds: await open(command) };
+    case 'reconnect':
+      return { kind: 'reconnected', id: command.id, seconds: await reconnect(command) };
     case 'wait':
       return { kind: 'waited', id: command.id, ...(await waitFor(command)) };
     case 'report':

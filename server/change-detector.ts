@@ -25,7 +25,7 @@ export interface OrderChangeSource {
 }
 
 export interface WatchedOrders {
-  /** The version the watcher of this order holds; undefined when the order is not watched. */
+  /** The version the watcher of this order holds; undefined when the order is not watched, or not yet started. */
   versionOf(orderId: string): number | undefined;
   watchedOrderIds(): string[];
   /** The table holds `version` of this watched order, newer than its watcher's: read its workflow. */

@@ -41,6 +41,14 @@ export class OrderWatcher {
   }
 
   /**
+   * Whether its stream has begun: it holds a state, a read is under way, or it knows the table's version. Until then
+   * the change detector leaves it alone; its stream is deciding whether to read at all.
+   */
+  get started(): boolean {
+    return this.state !== null || this.inFlight !== undefined || this.shown >= 0;
+  }
+
+  /**
    * The order table shows the order at `version`, and nothing has been read yet: the watcher reads the workflow once
    * the order passes it (the change detector or a nudge says when), not before.
    */

@@ -90,7 +90,10 @@ export class StatusFeed {
     this.detector = new ChangeDetector(
       changes,
       {
-        versionOf: (orderId) => this.watchers.get(orderId)?.version,
+        versionOf: (orderId) => {
+          const watcher = this.watchers.get(orderId);
+          return watcher?.started ? watcher.version : undefined;
+        },
         watchedOrderIds: () => [...this.watchers.keys()],
         moved: (orderId, version) => this.nudge(orderId, version),
       },

@@ -1,8 +1,9 @@
 /**
  * `npm run bench:feed` at a tiny size (40 subscriptions, a burst of 10, 2 s idle), as CI runs it: a smoke test of the
  * benchmark's correctness, never of its timings. In both variants (worker in the API process; worker apart with
- * two API processes) every subscriber gets every version of its order once and in order, every paid order reaches
- * COMPLETED at its subscriber, and the bench exits 0 having stopped what it started.
+ * two API processes) every subscriber gets every version of its order once and in order, reconnecting by version
+ * (orders at rest) costs no workflow query and repeats no event, every paid order reaches COMPLETED at its subscriber,
+ * and the bench exits 0 having stopped what it started.
  */
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { type ChildHandle, lastJsonLine, spawnCommand } from '../support/process
 interface VariantSummary {
   variant: string;
   burst: { orders: number; changes: number; latencyMs: { count: number }; paymentErrors: number };
+  reconnect: { queries: number; events: number };
   deliveries: Deliveries;
 }
 
@@ -46,7 +48,8 @@ describe('npm run bench:feed at a tiny size', () => {
 
     expect(summary.ok, output).toBe(true);
     expect(summary.variants.map((variant) => variant.variant)).toEqual(['inProcess', 'apart']);
-    for (const { variant, burst, deliveries } of summary.variants) {
+    for (const { variant, burst, reconnect, deliveries } of summary.variants) {
+      expect(reconnect, variant).toMatchObject({ queries: 0, events: 0 });
       expect(deliveries, variant).toEqual({
         missed: 0,
         repeated: 0,
