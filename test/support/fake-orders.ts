@@ -17,6 +17,8 @@ export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders,
   failing: Error | undefined;
   /** While set, reads take the state as of their start and answer only once the gate opens. */
   gate: Promise<void> | undefined;
+  /** While set, reads of the table's snapshots answer only once it resolves. */
+  storedGate: Promise<void> | undefined;
   /** How long each read takes to answer. */
   latencyMs = 0;
   private readonly orders = new Map<string, OrderState>();
@@ -105,6 +107,7 @@ export class FakeOrders implements OrderSource, OrderChangeSource, ClosedOrders,
   }
 
   async stored(orderId: string): Promise<OrderState | null> {
+    if (this.storedGate) await this.storedGate;
     const snapshot = this.snapshots.get(orderId);
     return snapshot ? structuredClone(snapshot) : null;
   }

@@ -104,6 +104,31 @@ describe('what a subscriber receives', () => {
     await stream.return();
   });
 
+  it('a watcher whose stream is still checking the table is left alone by the change detector', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.advance('o1', 'AWAITING_PAYMENT');
+    let openGate: () => void = () => undefined;
+    orders.storedGate = new Promise((resolve) => {
+      openGate = resolve;
+    });
+    const feed = feedOf(orders);
+    const stream = feed.stream('o1', 2);
+    const next = stream.next();
+    await until(() => feed.activeWatchers() === 1);
+    // Ticks and a sweep pass while the table check waits: none of them reads the workflow.
+    await pause(QUICK.sweepMs + 3 * QUICK.tickMs);
+    expect(orders.reads).toBe(0);
+
+    orders.storedGate = undefined;
+    openGate();
+    await pause(QUICK.sweepMs + 3 * QUICK.tickMs);
+    expect(orders.reads).toBe(0);
+    orders.advance('o1', 'CHARGING');
+    expect((await next).value).toMatchObject({ version: 3, status: 'CHARGING' });
+    await stream.return();
+  });
+
   it('resuming while the workflow is ahead of its row: the change arrives once the row is written', async () => {
     const orders = new FakeOrders();
     orders.place('o1');
