@@ -221,9 +221,7 @@ async function open(command: Extract<SubscriberCommand, { kind: 'open' }>): Prom
 }
 
 async function reconnect(command: Extract<SubscriberCommand, { kind: 'reconnect' }>): Promise<number> {
-  closing = true;
-  await Promise.all(clients.map((client) => client.dispose()));
-  clients = [];
+  await dropConnections();
   closing = false;
   const started = performance.now();
   const acknowledged = connect(command, (client, target, orderId) => {
@@ -254,10 +252,15 @@ function report(withOrders: boolean): SubscriberReport {
   };
 }
 
-async function close(): Promise<void> {
+/** Closes every connection; their subscriptions' ends are not counted as the server's. */
+async function dropConnections(): Promise<void> {
   closing = true;
   await Promise.all(clients.map((client) => client.dispose()));
   clients = [];
+}
+
+async function close(): Promise<void> {
+  await dropConnections();
   orders = new Map();
   latencies = [];
   events = 0;

@@ -16,12 +16,8 @@ export function rowWritten(orm: MikroORM, orderId: string): void {
 
 /** Waits `ms`, or less when the order's row is written through `orm` meanwhile. */
 export function pauseUntilWritten(orm: MikroORM, orderId: string, ms: number): Promise<void> {
-  let byOrder = waiting.get(orm);
-  if (!byOrder) {
-    byOrder = new Map();
-    waiting.set(orm, byOrder);
-  }
-  const orders = byOrder;
+  const orders = waiting.get(orm) ?? new Map<string, Set<Wake>>();
+  waiting.set(orm, orders);
   const wakes = orders.get(orderId) ?? new Set<Wake>();
   orders.set(orderId, wakes);
   return new Promise((resolve) => {
