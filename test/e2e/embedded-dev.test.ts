@@ -1,7 +1,8 @@
 /**
  * `npm run dev` as a newcomer runs it: its own Temporal dev server, the worker in-process, inventory in
- * an embedded SQLite file; an order placed and paid over HTTP streams to COMPLETED; SIGTERM stops it all, and
- * a SIGKILL leaves no dev server behind that the next start would trip over.
+ * an embedded SQLite file (the dev server's and the inventory's files in write-ahead-log mode); an order placed and
+ * paid over HTTP streams to COMPLETED; SIGTERM stops it all, and a SIGKILL leaves no dev server behind that the next
+ * start would trip over.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -99,6 +100,9 @@ describe('the embedded default (npm run dev)', () => {
     await dev.waitFor(/Ctrl-C stops everything/, 90_000);
     const url = /GraphQL\/GraphiQL (http:\/\/localhost:\d+)\/graphql/.exec(dev.output())?.[1] ?? '';
     expect(dev.output()).toContain(join(directory, 'orderflow.sqlite'));
+    // Bytes 18 and 19 of a SQLite file's header are 2 when the file is in write-ahead-log mode (1: rollback journal).
+    const temporalHeader = readFileSync(join(directory, 'temporal.sqlite')).subarray(18, 20);
+    expect([...temporalHeader]).toEqual([2, 2]);
 
     expect(dev.output()).toContain('/dev/token');
     const signIn = await fetch(`${url}/dev/token`, {
