@@ -76,8 +76,7 @@ const SAGA_SHAPE: ShapeStep[] = [
   { activity: 'recordOrderSnapshot', as: 'local' },
   { child: [{ activity: 'createShipment', as: 'regular' }] }, // one per warehouse
   { record: 'SHIPPING' }, // shipped
-  { activity: 'commitSale', as: 'local' },
-  { activity: 'sendNotification', as: 'local' },
+  { activity: 'confirmSale', as: 'local' }, // the sale and its confirmation
   { record: 'COMPLETED' },
   { activity: 'recordOrderSnapshot', as: 'local' },
   { wait: 'returnWindow' },

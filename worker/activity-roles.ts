@@ -11,6 +11,7 @@ export const ACTIVITY_ROLES: Record<keyof OrderActivities, WorkerRole> = {
   reserveStock: 'inventory',
   releaseStock: 'inventory',
   commitSale: 'inventory',
+  confirmSale: 'inventory',
   restockReturn: 'inventory',
   chargePayment: 'payments',
   refundPayment: 'payments',

@@ -12,6 +12,7 @@ export const bareActivities: OrderActivities = {
   reserveStock: nothing,
   releaseStock: nothing,
   commitSale: nothing,
+  confirmSale: nothing,
   restockReturn: nothing,
   chargePayment: async () => 'charge',
   refundPayment: async () => 0,

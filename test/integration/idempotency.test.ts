@@ -137,6 +137,16 @@ describe('idempotent activities', () => {
     expect((await readLedger(suite.db().orm, orderId, shelf)).notifications).toEqual(['ORDER_CONFIRMED']);
   });
 
+  it('a repeated sale confirmation sells once and writes its confirmation to the outbox once', async () => {
+    const shelf = await stockShelf(suite.db().orm);
+    const orderId = newOrderId();
+    await reserved(shelf, orderId);
+    await twice(() => suite.activities().confirmSale(orderId, 'c-1', 'on its way'));
+    const ledger = await readLedger(suite.db().orm, orderId, shelf);
+    expect(ledger.stock[shelf.mug]).toEqual({ available: 7, reserved: 0, sold: 3 });
+    expect(ledger.notifications).toEqual(['ORDER_CONFIRMED']);
+  });
+
   it('the order list never goes back to an older version', async () => {
     const orderId = newOrderId();
     const at = new Date().toISOString();

@@ -52,6 +52,25 @@ describe('the order saga', () => {
     expect(ledger.notifications).toEqual(['ORDER_CONFIRMED']);
   });
 
+  it('sells the stock and writes its confirmation to the outbox in one local activity', async () => {
+    const shelf = await stockShelf(saga.db().orm);
+    const handle = await placeAndAwaitPayment(shelf);
+    await pay(handle, 'tok_visa');
+    await handle.result();
+    const localActivities = ((await handle.fetchHistory()).events ?? []).flatMap((event) => {
+      const activity = localActivityOf(event);
+      return activity ? [activity] : [];
+    });
+    expect(localActivities.filter((activity) => activity !== 'recordOrderSnapshot')).toEqual([
+      'priceOrder',
+      'reserveStock',
+      'confirmSale',
+    ]);
+    const ledger = await readLedger(saga.db().orm, handle.workflowId, shelf);
+    expect(ledger.stock[shelf.mug]).toEqual({ available: 8, reserved: 0, sold: 2 });
+    expect(ledger.notifications).toEqual(['ORDER_CONFIRMED']);
+  });
+
   it('records one patch marker for all its workflow changes, and its status attribute only where it rests', async () => {
     const shelf = await stockShelf(saga.db().orm);
     const handle = await placeAndAwaitPayment(shelf);

@@ -35,6 +35,11 @@ export interface OrderActivities {
   releaseStock(orderId: string): Promise<void>;
   /** Turns the order's reserved units into sold ones once they have shipped. */
   commitSale(orderId: string): Promise<void>;
+  /**
+   * `commitSale` and the customer's ORDER_CONFIRMED notification (`message`) in one transaction: the sale and its
+   * confirmation in the outbox are written together or not at all, in one local activity instead of two.
+   */
+  confirmSale(orderId: string, customerId: string, message: string): Promise<void>;
   /** Puts the order's sold units back on the shelf after a return. */
   restockReturn(orderId: string): Promise<void>;
 

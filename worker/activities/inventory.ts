@@ -10,6 +10,7 @@ import { findProducts } from '../../database/catalog';
 import { ReservationLineSchema, type ReservationLineStatus } from '../../database/entities';
 import { BusinessError } from './business-error';
 import { claimKey, runOnce } from './idempotency';
+import { queueNotification } from './notifications';
 import { ReservationQueue } from './reservation-queue';
 import { lockProducts, mergedBySku, moveStock, type StockColumn } from './stock-rows';
 
@@ -98,6 +99,13 @@ export function inventoryActivities(orm: MikroORM) {
     async commitSale(orderId: string): Promise<void> {
       await runOnce(orm, effectKey(orderId, 'commit'), async (em) => {
         await moveLines(em, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
+      });
+    },
+
+    async confirmSale(orderId: string, customerId: string, message: string): Promise<void> {
+      await runOnce(orm, effectKey(orderId, 'commit'), async (em) => {
+        await moveLines(em, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
+        await queueNotification(em, orderId, customerId, 'ORDER_CONFIRMED', message);
       });
     },
 

@@ -284,10 +284,16 @@ class OrderSaga {
       await this.activities.restockReturn(this.orderId);
       return 'put sold stock back on the shelf';
     });
-    await this.stock.commitSale(this.orderId);
-    this.state.reservation.status = 'SOLD';
     const tracking = this.state.shipments.map((shipment) => shipment.trackingNumber).join(', ');
-    await this.notify('ORDER_CONFIRMED', `Your order ${this.orderId} is on its way. Tracking: ${tracking}`);
+    const confirmation = `Your order ${this.orderId} is on its way. Tracking: ${tracking}`;
+    if (this.changes.has('sale-confirmed-in-one-write')) {
+      await this.local.confirmSale(this.orderId, this.input.customerId, confirmation);
+      this.state.reservation.status = 'SOLD';
+    } else {
+      await this.stock.commitSale(this.orderId);
+      this.state.reservation.status = 'SOLD';
+      await this.notify('ORDER_CONFIRMED', confirmation);
+    }
     this.undos.length = 0;
     // Opened before the order shows COMPLETED, so a return asked for the moment it does is not refused.
     this.returnWindowClosesAt = Date.now() + this.input.settings.returnWindowMs;

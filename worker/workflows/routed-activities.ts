@@ -50,7 +50,7 @@ export function proxyRoutedActivities(
 /** The activities an order runs as local activities (which of them, by the order's workflow changes: see order.ts). */
 export type LocalOrderActivities = Pick<
   ActivityInterfaceFor<OrderActivities>,
-  'recordOrderSnapshot' | 'sendNotification' | 'priceOrder' | 'reserveStock' | 'commitSale'
+  'recordOrderSnapshot' | 'sendNotification' | 'priceOrder' | 'reserveStock' | 'commitSale' | 'confirmSale'
 >;
 
 /**

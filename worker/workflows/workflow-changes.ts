@@ -14,13 +14,15 @@ export type WorkflowChange =
   | 'local-order-writes'
   | 'status-attribute-at-rest'
   | 'local-stock-work'
-  | 'order-writes-before-waits';
+  | 'order-writes-before-waits'
+  | 'sale-confirmed-in-one-write';
 
 /** Oldest first; the last is the one new orders record. */
 const FOLDS: readonly { marker: string; cameWith: readonly WorkflowChange[] }[] = [
   { marker: 'changes-folded', cameWith: ['status-attribute-at-rest'] },
   { marker: 'changes-folded-2', cameWith: ['local-stock-work'] },
   { marker: 'changes-folded-3', cameWith: ['order-writes-before-waits'] },
+  { marker: 'changes-folded-4', cameWith: ['sale-confirmed-in-one-write'] },
 ];
 
 /** How many folds the order was begun under (0: none, it asks each change): the newest marker in its history. */
