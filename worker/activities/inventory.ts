@@ -51,6 +51,11 @@ async function moveLines(
   return lines.length;
 }
 
+/** The order's reserved units become sold ones. Answers nothing, so the sale's idempotency key stores no result. */
+async function sell(em: EntityManager, orderId: string): Promise<void> {
+  await moveLines(em, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
+}
+
 export function inventoryActivities(orm: MikroORM) {
   const reservations = new ReservationQueue(orm);
   return {
@@ -97,14 +102,12 @@ export function inventoryActivities(orm: MikroORM) {
     },
 
     async commitSale(orderId: string): Promise<void> {
-      await runOnce(orm, effectKey(orderId, 'commit'), async (em) => {
-        await moveLines(em, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
-      });
+      await runOnce(orm, effectKey(orderId, 'commit'), (em) => sell(em, orderId));
     },
 
     async confirmSale(orderId: string, customerId: string, message: string): Promise<void> {
       await runOnce(orm, effectKey(orderId, 'commit'), async (em) => {
-        await moveLines(em, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
+        await sell(em, orderId);
         await queueNotification(em, orderId, customerId, 'ORDER_CONFIRMED', message);
       });
     },
