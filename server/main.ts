@@ -1,5 +1,6 @@
 /** `npm run server`: the API alone, against TEMPORAL_ADDRESS and DATABASE_URL (or the SQLite file). */
 import './production-mode';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { readConfig } from '../common/config';
 import { describePayloadEncryption } from '../common/payload-codec';
 import { openOrm } from '../database/orm';
@@ -7,6 +8,8 @@ import { checkAuthSettings } from './authentication';
 import { type RunningApi, startApi } from './start-api';
 import { webDemoHandler } from './web-demo-assets';
 
+// The Temporal client runs on the SDK's core runtime: its warnings only, and the signals stay this process's to handle.
+Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
 const config = readConfig();
 try {
   checkAuthSettings(config.auth);
