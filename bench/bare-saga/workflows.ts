@@ -1,8 +1,8 @@
 /**
  * The bare saga: an order's happy path as Temporal sees it, with no business in it. It runs the rows of a shape
  * (bare-saga/shape.ts): no-op activities, local or regular on their role's queue as the real saga routes them and
- * with its activity options, the order's status changes announced through the project's status sink, one child
- * workflow per warehouse, the pay update with the payment timeout's timer, and the return window's timer.
+ * with its activity options, the order's status changes announced through the project's status sink once written,
+ * one child workflow per warehouse, the pay update with the payment timeout's timer, and the return window's timer.
  */
 import {
   type ActivityInterfaceFor,
@@ -71,15 +71,18 @@ class BareRun {
     }
   }
 
-  private call(activity: ActivityName, as: Execution): Promise<unknown> {
+  private async call(activity: ActivityName, as: Execution): Promise<void> {
     const activities = as === 'local' ? this.local : this.regular[ACTIVITY_ROLES[activity]];
-    return activities[activity]();
+    await activities[activity]();
+    // Announced once written, where the real saga's caller first sees a change: placeOrder answers, and order(id)
+    // reads, once the order table holds it (../shared/baselines/p1 likewise counts an order as awaiting payment
+    // after its last write before the wait).
+    if (activity === 'recordOrderSnapshot') orderStatus.changed(workflowInfo().workflowId, this.version);
   }
 
   private record(status: OrderStatus): void {
     this.status = status;
     this.version += 1;
-    orderStatus.changed(workflowInfo().workflowId, this.version);
   }
 
   private async awaitPayment(): Promise<void> {
