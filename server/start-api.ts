@@ -32,8 +32,8 @@ export async function startApi(
   codecAccess?: CodecAccess,
 ): Promise<RunningApi> {
   const authenticate = createAuthenticate(config.auth);
-  // The SDK's Rust core carries the client's calls, as it does the worker's: gRPC over @grpc/grpc-js cost the API's
-  // one JavaScript thread a sixth of its time per order (framing, HTTP/2, protobuf), which Rust does off that thread.
+  // The SDK's Rust core carries the client's calls, as it does the worker's: @grpc/grpc-js's channel, HTTP/2 framing
+  // and retries cost the API's one JavaScript thread up to a sixth of its time per order; Rust does them off it.
   const connection = await NativeConnection.connect({ address: temporalAddress });
   const dataConverter = encryptingDataConverter(config.payloadKeys);
   const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
