@@ -1,7 +1,7 @@
 /**
  * Latency from a status change in the workflow to the subscriber's graphql-ws event, median and p99 over
- * at least 200 changes, with the worker in the API's process (it nudges the feed) and with the worker in
- * another process (the feed learns of changes from the order table).  npm run bench:latency -- [orders=40]
+ * at least 200 changes, with the worker in the API's process (the feed takes the states it writes) and with the
+ * worker in another process (the feed learns of changes from the order table).  npm run bench:latency -- [orders=40]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -118,7 +118,6 @@ async function measure(workerApart: boolean): Promise<number[]> {
         connection: temporal.nativeConnection,
         taskQueue,
         activities: createActivities({ orm: db.orm }),
-        onStatusChange: (orderId, version) => api.feed.nudge(orderId, version),
       });
   const running = worker?.run();
   const child = workerApart ? await spawnWorker(processEnv) : undefined;

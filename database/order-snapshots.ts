@@ -54,7 +54,7 @@ export async function recordOrderRow(
       .ignore();
     await update();
   });
-  rowWritten(orm, summary.orderId);
+  rowWritten(orm, { orderId: summary.orderId, version: summary.version, state: snapshot });
 }
 
 /**

@@ -120,7 +120,6 @@ try {
         namespace: config.temporalNamespace,
         taskQueue: config.taskQueue,
         activities: createActivities({ orm, simulatedLatencyMs: config.simulatedProviderLatencyMs }),
-        onStatusChange: (orderId, version) => api.feed.nudge(orderId, version),
         dataConverter: encryptingDataConverter(payloadKeys),
         tuning: config.worker,
       });

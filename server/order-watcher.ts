@@ -1,7 +1,8 @@
 /**
  * Watches one order for all of its subscribers: reads the workflow when told the order moved (a mutation sent
- * here, the worker in this process, the change detector), hands on a state only when its version moved, and
- * retries a failed read by itself. It never polls: an idle order costs nothing.
+ * here, the change detector), takes the state the worker in this process has just written to the order table
+ * instead, hands on a state only when its version moved, and retries a failed read by itself. It never polls: an
+ * idle order costs nothing.
  */
 import type { OrderState } from '../common/order';
 
@@ -86,6 +87,16 @@ export class OrderWatcher {
     return this.inFlight;
   }
 
+  /**
+   * A state this process has just committed to the order table (the worker beside it wrote it): taken when it is
+   * newer than the one held, with no read of the workflow, which holds that state or a later one.
+   */
+  offer(state: OrderState): void {
+    if (this.stopped) return;
+    // The workflow's last state is taken whatever its version, as the order table takes it (order-snapshots.ts).
+    if (state.version > this.version || (state.ended && !this.state?.ended)) this.take(state);
+  }
+
   /** The workflow has closed: one last read that starts after the close, then the streams end. */
   async close(): Promise<void> {
     while (this.inFlight) await this.inFlight;
@@ -112,10 +123,12 @@ export class OrderWatcher {
       this.retryMs = Math.min(this.retryMs * 2, RETRY_MS.most);
       return;
     }
-    if (state && state.version > (this.state?.version ?? -1)) {
-      this.state = state;
-      if (state.ended) this.closed = true;
-      this.onChange(state);
-    }
+    if (state && state.version > (this.state?.version ?? -1)) this.take(state);
+  }
+
+  private take(state: OrderState): void {
+    this.state = state;
+    if (state.ended) this.closed = true;
+    this.onChange(state);
   }
 }

@@ -9,6 +9,7 @@ import type { ProductInput } from '../common/product';
 import { listProducts, upsertProduct } from '../database/catalog';
 import { orderChangeLog } from '../database/order-changes';
 import { readOrderSnapshot } from '../database/order-snapshots';
+import { onRowWritten } from '../database/row-writes';
 import { createApi, type RequestHandler } from './app';
 import { createAuthenticate } from './authentication';
 import { type CodecAccess, codecEndpoint, staffCodecAccess } from './codec-endpoint';
@@ -46,6 +47,9 @@ export async function startApi(
     closedOrders: reads,
     storedOrders: { stored: (orderId) => readOrderSnapshot(orm, orderId) },
   });
+  // When a worker beside the API writes the order rows through this ORM (`npm run dev`), the feed takes each state
+  // it commits instead of asking the workflow for it; an API apart from its workers never hears one.
+  const stopHearingWrites = onRowWritten(orm, (write) => feed.written(write));
   const orders = new TemporalOrders({
     client,
     reads,
@@ -83,6 +87,7 @@ export async function startApi(
     feed,
     close() {
       closing ??= (async () => {
+        stopHearingWrites();
         feed.close();
         await api.close();
         await reads.drain();

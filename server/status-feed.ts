@@ -3,14 +3,16 @@
  * shared by its subscribers and stopped with the last of them; each subscriber gets every timeline entry
  * once, in version order, and keeps only the newest state while it is slow (memory stays bounded). Which
  * watched orders moved comes from the order table (the change detector), nudges from this process's own
- * mutations and worker, and, for workflows closed without their saga's last change (terminated), from
- * Temporal's visibility list: an order nobody changes costs no query, and neither does a subscriber resuming by
- * version on an order that has not moved since.
+ * mutations, and, for workflows closed without their saga's last change (terminated), from Temporal's visibility
+ * list: an order nobody changes costs no query, and neither does a subscriber resuming by version on an order that
+ * has not moved since. A worker in the same process hands on each state as it commits it to the order table, so in
+ * the embedded default a watched order costs no query as it moves (`written`).
  */
 import { GraphQLError } from 'graphql';
 import { createPubSub, Repeater } from 'graphql-yoga';
 import { SUBSCRIPTION_LIMITS } from '../common/limits';
 import { isFinal, type OrderState, type OrderStatusEvent, type TimelineEntry } from '../common/order';
+import type { RowWrite } from '../database/row-writes';
 import {
   CHANGE_DETECTION,
   type ChangeDetection,
@@ -118,6 +120,16 @@ export class StatusFeed {
       for (const [id, atLeast] of this.nudged) void this.watchers.get(id)?.refresh(atLeast);
       this.nudged.clear();
     });
+  }
+
+  /**
+   * This process committed the order's row: its watcher takes the state written, or, for an order whose workflow
+   * writes no state (begun before the read model), reads the workflow at that version.
+   */
+  written(write: RowWrite): void {
+    const watcher = this.watchers.get(write.orderId);
+    if (write.state) watcher?.offer(write.state);
+    else this.nudge(write.orderId, write.version);
   }
 
   /**

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import {
   bundleWorkflowCode,
-  type InjectedSinks,
   type Logger,
   type NativeConnection,
   Worker,
@@ -18,7 +17,6 @@ import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../common/task-queue
 import type { OrderActivities } from './activities/contract';
 import { ACTIVITY_ROLES } from './activity-roles';
 import { ensureSearchAttributes } from './search-attributes';
-import type { StatusSinks } from './workflows/order-tracker';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -29,8 +27,6 @@ export interface OrderWorkerOptions {
   taskQueue: string;
   activities: OrderActivities;
   roles?: readonly WorkerRole[];
-  /** Told of every status change as it happens, so a feed in the same process need not wait for a poll. */
-  onStatusChange?: (orderId: string, version: number) => void;
   /**
    * A prebuilt bundle or the path of one (tests build it once, `WORKFLOW_BUNDLE_PATH` for a worker process),
    * made by bundleOrderWorkflows with this worker's data converter; by default the workflows are bundled at start.
@@ -89,16 +85,7 @@ function workflowSlots(tuning: WorkerTuning | undefined) {
 }
 
 function workflowOptions(options: OrderWorkerOptions) {
-  const sinks: InjectedSinks<StatusSinks> = {
-    orderStatus: {
-      changed: {
-        fn: (_info, orderId, version) => options.onStatusChange?.(orderId, version),
-        callDuringReplay: false,
-      },
-    },
-  };
   return {
-    sinks,
     ...workflowSlots(options.tuning),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }

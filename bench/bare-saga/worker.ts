@@ -24,11 +24,10 @@ const worker = await createOrderWorker({
   connection,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
-  activities: bareActivities,
-  workflowBundle: { codePath: bundle },
-  onStatusChange: (workflowId, version) => {
+  activities: bareActivities((workflowId, version) => {
     if (reported.has(version)) announce({ type: 'reached', workflowId, version });
-  },
+  }),
+  workflowBundle: { codePath: bundle },
   tuning: config.worker,
 });
 const running = worker.run();

@@ -1,8 +1,8 @@
 /**
  * The bare saga: an order's happy path as Temporal sees it, with no business in it. It runs the rows of a shape
  * (bare-saga/shape.ts): no-op activities, local or regular on their role's queue as the real saga routes them and
- * with its activity options, the order's status changes announced through the project's status sink once written,
- * one child workflow per warehouse, the pay update with the payment timeout's timer, and the return window's timer.
+ * with its activity options, the order's status changes announced by its no-op recordOrderSnapshot, one child
+ * workflow per warehouse, the pay update with the payment timeout's timer, and the return window's timer.
  */
 import {
   type ActivityInterfaceFor,
@@ -13,7 +13,6 @@ import {
   executeChild,
   proxyActivities,
   proxyLocalActivities,
-  proxySinks,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -21,7 +20,6 @@ import { shipmentWorkflowId } from '../../common/ids';
 import type { OrderStatus } from '../../common/order';
 import { taskQueueOf, WORKER_ROLES, type WorkerRole } from '../../common/task-queues';
 import { ACTIVITY_ROLES } from '../../worker/activity-roles';
-import type { StatusSinks } from '../../worker/workflows/order-tracker';
 import { STEP_ACTIVITY_OPTIONS } from '../../worker/workflows/routed-activities';
 import type { ActivityName, Execution, ShapeStep } from './shape';
 
@@ -38,9 +36,9 @@ export interface BareSagaInput {
 /** The real saga's pay update answers once the order has moved past these. */
 const PAYING: readonly OrderStatus[] = ['AWAITING_PAYMENT', 'CHARGING'];
 
-type NoArguments = Record<ActivityName, () => Promise<unknown>>;
-
-const { orderStatus } = proxySinks<StatusSinks>();
+/** What the bare recordOrderSnapshot writes of an order: which, and at what version. */
+type WrittenVersion = { orderId: string; version: number };
+type NoArguments = Record<ActivityName, (written?: WrittenVersion) => Promise<unknown>>;
 
 /** Runs shape rows in a workflow: the order's own rows in the parent, a shipment's in each child. */
 class BareRun {
@@ -73,11 +71,14 @@ class BareRun {
 
   private async call(activity: ActivityName, as: Execution): Promise<void> {
     const activities = as === 'local' ? this.local : this.regular[ACTIVITY_ROLES[activity]];
-    await activities[activity]();
-    // Announced once written, where the real saga's caller first sees a change: placeOrder answers, and order(id)
-    // reads, once the order table holds it (../shared/baselines/p1 likewise counts an order as awaiting payment
-    // after its last write before the wait).
-    if (activity === 'recordOrderSnapshot') orderStatus.changed(workflowInfo().workflowId, this.version);
+    // The write announces the version, where the real saga's caller first sees a change: placeOrder answers, order(id)
+    // reads and the status feed hears of it once the order table holds it (../shared/baselines/p1 likewise counts an
+    // order as awaiting payment after its last write before the wait).
+    if (activity === 'recordOrderSnapshot') {
+      await activities.recordOrderSnapshot({ orderId: workflowInfo().workflowId, version: this.version });
+    } else {
+      await activities[activity]();
+    }
   }
 
   private record(status: OrderStatus): void {

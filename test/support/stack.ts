@@ -60,7 +60,6 @@ export async function startStack(
         env,
         taskQueue,
         createActivities({ orm: db.orm }),
-        (orderId, version) => api.feed.nudge(orderId, version),
         encryptingDataConverter(config.payloadKeys),
       );
   const running = worker?.run();

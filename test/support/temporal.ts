@@ -67,7 +67,6 @@ export async function startWorker(
   env: TestWorkflowEnvironment,
   taskQueue: string,
   activities: OrderActivities,
-  onStatusChange?: (orderId: string, version: number) => void,
   /** The payload codec; without it the worker writes payloads in clear, as a test asks. */
   dataConverter?: DataConverter,
 ) {
@@ -76,7 +75,6 @@ export async function startWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     activities,
-    onStatusChange,
     dataConverter,
     workflowBundle: await workflowBundle(dataConverter),
   });

@@ -2,14 +2,14 @@
  * The order table's snapshots on an in-memory SQLite table: a snapshot read again unchanged is not parsed again and
  * is frozen, as every reader shares it; whatever the workflow writes next (a later version, or the same version
  * rewritten by a re-run task) is what the next read answers; an older version never replaces a later one, except the
- * workflow's last state. A wait for a row ends when this process writes it.
+ * workflow's last state. A wait for a row ends when this process writes it, and a listener hears every write.
  */
 import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OrderState, summaryOfState } from '../../common/order';
 import { readOrderSnapshot, recordOrderRow } from '../../database/order-snapshots';
 import { openOrm } from '../../database/orm';
-import { pauseUntilWritten } from '../../database/row-writes';
+import { onRowWritten, pauseUntilWritten, type RowWrite } from '../../database/row-writes';
 import { sampleOrder } from '../support/fake-orders';
 
 let orm: MikroORM;
@@ -66,6 +66,27 @@ describe('order snapshots', () => {
       await write(sampleOrder('wake-1'));
       expect(await afterThisTurn()).toBe('woken');
     } finally {
+      await elsewhere.close(true);
+    }
+  });
+
+  it('tells a listener of every row written through its ORM, with the state written, until it stops listening', async () => {
+    const elsewhere = await openOrm({ sqlitePath: ':memory:' });
+    const heard: RowWrite[] = [];
+    const stop = onRowWritten(orm, (rowWrite) => heard.push(rowWrite));
+    try {
+      const placed = sampleOrder('hear-1');
+      await write(placed);
+      await recordOrderRow(orm, summaryOfState({ ...placed, version: 2 }));
+      await recordOrderRow(elsewhere, summaryOfState(placed), placed);
+      stop();
+      await write({ ...placed, version: 3 });
+      expect(heard).toEqual([
+        { orderId: 'hear-1', version: 1, state: placed },
+        { orderId: 'hear-1', version: 2, state: null },
+      ]);
+    } finally {
+      stop();
       await elsewhere.close(true);
     }
   });

@@ -238,6 +238,79 @@ describe('what a subscriber receives', () => {
   });
 });
 
+describe('states a worker in this process writes', () => {
+  const writtenState = async (orders: FakeOrders, orderId: string) => {
+    const state = await orders.stored(orderId);
+    if (!state) throw new Error(`order ${orderId} has no row`);
+    return { orderId, version: state.version, state };
+  };
+  /** A subscriber of o1 that has had its first event, on a feed that reads the workflow only when told to. */
+  const subscribed = async (orders: FakeOrders) => {
+    const feed = feedOf(orders, NO_DETECTION);
+    const stream = feed.stream('o1');
+    await stream.next();
+    return { feed, stream, readsBefore: orders.reads };
+  };
+
+  it('reach the subscribers with no workflow read, each entry once; an older write is ignored', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const { feed, stream, readsBefore } = await subscribed(orders);
+    orders.advance('o1', 'RESERVING');
+    const reserving = await writtenState(orders, 'o1');
+    orders.advance('o1', 'AWAITING_PAYMENT');
+    feed.written(await writtenState(orders, 'o1'));
+    feed.written(reserving); // a late write of an older version
+    orders.end('o1', 'FAILED');
+    feed.written(await writtenState(orders, 'o1'));
+
+    const events = await collect(stream);
+    expect(events.map((event) => [event.version, event.status])).toEqual([
+      [2, 'RESERVING'],
+      [3, 'AWAITING_PAYMENT'],
+      [4, 'FAILED'],
+    ]);
+    expect(orders.reads - readsBefore).toBe(0);
+  });
+
+  it('a row written without a state (an order begun before the read model) reads the workflow at that version', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const { feed, stream, readsBefore } = await subscribed(orders);
+    orders.advance('o1', 'RESERVING');
+    feed.written({ orderId: 'o1', version: 2, state: null });
+    expect((await stream.next()).value).toMatchObject({ version: 2, status: 'RESERVING' });
+    expect(orders.reads - readsBefore).toBe(1);
+    await stream.return();
+  });
+
+  it("the saga's last state ends the streams even at a lower version (a re-run task ended the order sooner)", async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    orders.advance('o1', 'RESERVING');
+    const reserving = await writtenState(orders, 'o1');
+    orders.advance('o1', 'AWAITING_PAYMENT');
+    const feed = feedOf(orders, NO_DETECTION);
+    const stream = feed.stream('o1');
+    expect((await stream.next()).value).toMatchObject({ version: 3 });
+    feed.written({ ...reserving, state: { ...reserving.state, status: 'CANCELLED', ended: true } });
+    expect(await collect(stream)).toEqual([]);
+    await until(() => feed.activeWatchers() === 0);
+    expect(feed.activeWatchers()).toBe(0);
+  });
+
+  it('an order nobody watches is left alone: no watcher, no read', async () => {
+    const orders = new FakeOrders();
+    orders.place('o1');
+    const feed = feedOf(orders, NO_DETECTION);
+    feed.written(await writtenState(orders, 'o1'));
+    feed.written({ orderId: 'o1', version: 1, state: null });
+    await pause(20);
+    expect(feed.activeWatchers()).toBe(0);
+    expect(orders.reads).toBe(0);
+  });
+});
+
 describe('when streams end', () => {
   it('a closed workflow ends its streams even when the order could still change', async () => {
     const orders = new FakeOrders();

@@ -39,7 +39,7 @@ let client: Client;
 
 beforeAll(async () => {
   [env, db] = await Promise.all([startDevServer(), createTestOrm()]);
-  worker = await startWorker(env, TASK_QUEUE, createActivities({ orm: db.orm }), undefined, dataConverter);
+  worker = await startWorker(env, TASK_QUEUE, createActivities({ orm: db.orm }), dataConverter);
   running = worker.run();
   client = new Client({ connection: env.connection, namespace: env.namespace ?? 'default', dataConverter });
 });

@@ -1,10 +1,10 @@
 /**
- * The order's versioned status: every change bumps the version, appends to the timeline, is announced and written
- * to the order table; a status the order rests in is also set as the workflow's OrderStatus search attribute, which
+ * The order's versioned status: every change bumps the version, appends to the timeline and is written to the
+ * order table; a status the order rests in is also set as the workflow's OrderStatus search attribute, which
  * operators filter on in Temporal's Web UI and CLI. Since 'order-writes-before-waits' the changes of one stretch of
  * the saga are written together, before it waits on anything outside its workflow task (see `writeUnwritten`).
  */
-import { proxySinks, type Sinks, upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import {
   FINAL_STATUSES,
   type OrderInput,
@@ -14,15 +14,6 @@ import {
 } from '../../common/order';
 import { CUSTOMER_ID_ATTRIBUTE, ORDER_STATUS_ATTRIBUTE } from '../../common/search-attributes';
 import type { WorkflowChanges } from './workflow-changes';
-
-export interface StatusSinks extends Sinks {
-  orderStatus: {
-    /** Called outside history after every change, so an in-process status feed hears of it at once. */
-    changed(orderId: string, version: number): void;
-  };
-}
-
-const { orderStatus } = proxySinks<StatusSinks>();
 
 /**
  * Where an order rests: it waits for a person or for its return window, or it has ended. Operators list orders by
@@ -83,7 +74,6 @@ export class OrderTracker {
     const version = this.state.version + 1;
     Object.assign(this.state, { status, step, version, updatedAt: at });
     this.state.timeline.push({ version, status, step, at, message });
-    orderStatus.changed(this.state.orderId, version);
     if (statusMoved && this.setsStatusAttribute(status)) {
       upsertSearchAttributes([
         { key: ORDER_STATUS_ATTRIBUTE, value: status },
