@@ -113,7 +113,7 @@ export class TemporalOrders implements OrderService {
     requestId?: string | null,
   ): Promise<OrderOutcome> {
     const outcome = await this.sendAction(orderId, action, payload, requestId || randomUUID());
-    // A watcher that already read the version the action answered with (told by the worker) need not read again.
+    // A watcher that already holds the version the action answered with (the worker beside it wrote it) reads nothing.
     this.options.feed.nudge(orderId, outcome.order?.version);
     if (outcome.order) await waitUntilListed(this.options.orm, outcome.order, LISTED_WAIT_MS);
     return outcome;
