@@ -4,6 +4,7 @@ import { InputError } from '../common/outcomes';
 import type { Product, ProductInput } from '../common/product';
 import { productInputProblems } from '../common/validation';
 import { ProductSchema } from './entities';
+import { plainSql } from './plain-sql';
 import { databaseCall } from './unavailable';
 
 const DEFAULT_WAREHOUSE = 'eu-west';
@@ -30,19 +31,20 @@ interface ProductRow {
   warehouse: string;
 }
 
-/**
- * Every product, in SKU order. Read with plain SQL on the ORM's connection: `products` is read on every page view,
- * and hydrating entities into a unit of work costs several times the query itself (see the README's figures).
- */
-export async function listProducts(orm: MikroORM): Promise<Product[]> {
-  const rows: ProductRow[] = await databaseCall(orm, 'list products', () =>
-    orm.em
-      .getConnection()
-      .execute(
-        'select sku, name, price_cents, available, reserved, sold, discontinued, warehouse from product order by sku',
-      ),
-  );
-  return rows.map((row) => ({
+const PRODUCT_COLUMNS = [
+  'sku',
+  'name',
+  'price_cents',
+  'available',
+  'reserved',
+  'sold',
+  'discontinued',
+  'warehouse',
+];
+
+/** A row as the driver answers it: SQLite's booleans are 0 and 1. */
+function productOf(row: ProductRow): Product {
+  return {
     sku: row.sku,
     name: row.name,
     priceCents: Number(row.price_cents),
@@ -51,16 +53,30 @@ export async function listProducts(orm: MikroORM): Promise<Product[]> {
     sold: Number(row.sold),
     discontinued: Boolean(Number(row.discontinued)),
     warehouse: row.warehouse,
-  }));
+  };
 }
 
-/** The products among `skus` that exist, in SKU order; unknown SKUs are simply absent. */
+/**
+ * Every product, in SKU order. Read with plain SQL on the ORM's connection: `products` is read on every page view,
+ * and hydrating entities into a unit of work costs several times the query itself (see the README's figures).
+ */
+export async function listProducts(orm: MikroORM): Promise<Product[]> {
+  const rows: ProductRow[] = await databaseCall(orm, 'list products', () =>
+    plainSql(orm)('product').orderBy('sku').select(PRODUCT_COLUMNS),
+  );
+  return rows.map(productOf);
+}
+
+/** The products among `skus` that exist, in SKU order; unknown SKUs are absent. Plain SQL too: every order prices. */
 export async function findProducts(orm: MikroORM, skus: readonly string[]): Promise<Product[]> {
   if (skus.length === 0) return [];
-  const rows = await databaseCall(orm, 'find products', () =>
-    orm.em.fork().find(ProductSchema, { sku: { $in: [...skus] } }, { orderBy: { sku: 'asc' } }),
+  const rows: ProductRow[] = await databaseCall(orm, 'find products', () =>
+    plainSql(orm)('product')
+      .whereIn('sku', [...skus])
+      .orderBy('sku')
+      .select(PRODUCT_COLUMNS),
   );
-  return rows.map(plain);
+  return rows.map(productOf);
 }
 
 /** Creates or updates a product; `stock` sets the available units, reservations already made stay. */

@@ -4,9 +4,7 @@
  * (which may drift apart) never enter the comparison.
  */
 import type { MikroORM } from '@mikro-orm/core';
-import { SqlitePlatform } from '@mikro-orm/sqlite';
-
-const isSqlite = (orm: MikroORM) => orm.em.getPlatform() instanceof SqlitePlatform;
+import { isSqlite } from './plain-sql';
 
 /** Now, in ms, on the database's clock, as SQL for an UPDATE or INSERT. */
 export function databaseNowSql(orm: MikroORM): string {

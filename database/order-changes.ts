@@ -4,7 +4,7 @@
  * and a unit of work cost fifteen times the query.
  */
 import type { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
+import { plainSql } from './plain-sql';
 import { databaseCall } from './unavailable';
 
 export interface OrderChange {
@@ -30,7 +30,7 @@ const changeOf = (row: ChangeRow): OrderChange => ({
 });
 
 export function orderChangeLog(orm: MikroORM) {
-  const table = () => (orm.em as SqlEntityManager).getKnex()<ChangeRow>('order_summary');
+  const table = () => plainSql(orm)<ChangeRow>('order_summary');
   return {
     /** The time of the newest change (database clock), 0 when the table is empty. */
     async latestChange(): Promise<number> {

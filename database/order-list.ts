@@ -1,12 +1,12 @@
 /** The order list the API reads: the order_summary table the workflow keeps current, newest first. */
 import type { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import { ORDER_STATUSES, type OrderState, type OrderStatus, type OrderView } from '../common/order';
 import type { OrderListPage, OrderListQuery } from '../common/order-list';
 import { InputError } from '../common/outcomes';
 import { databaseDate } from './clock';
 import { OrderSummarySchema } from './entities';
 import { parseSnapshot } from './order-snapshots';
+import { plainSql } from './plain-sql';
 import { pollUntil } from './poll-until';
 import { pauseUntilWritten } from './row-writes';
 import { databaseCall } from './unavailable';
@@ -60,7 +60,7 @@ function viewOf(row: ListedRow): OrderView {
  * 50 rows hydrated into a unit of work cost ten times the query.
  */
 export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<OrderListPage> {
-  const knex = (orm.em as SqlEntityManager).getKnex();
+  const knex = plainSql(orm);
   const select = knex<ListedRow>('order_summary')
     .select(
       'order_id',

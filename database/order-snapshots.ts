@@ -9,10 +9,10 @@
  * order is.
  */
 import type { MikroORM } from '@mikro-orm/core';
-import type { SqlEntityManager } from '@mikro-orm/knex';
 import { LRUCache } from 'lru-cache';
 import type { OrderState, OrderSummary } from '../common/order';
 import { databaseDate, databaseNowSql } from './clock';
+import { plainSql } from './plain-sql';
 import { pollUntil } from './poll-until';
 import { pauseUntilWritten, rowWritten } from './row-writes';
 import { databaseCall } from './unavailable';
@@ -30,7 +30,7 @@ export async function recordOrderRow(
   summary: OrderSummary,
   snapshot: OrderState | null = null,
 ): Promise<void> {
-  const knex = (orm.em as SqlEntityManager).getKnex();
+  const knex = plainSql(orm);
   const columns = {
     customer_id: summary.customerId,
     status: summary.status,

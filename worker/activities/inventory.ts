@@ -1,13 +1,14 @@
 /**
- * Stock through MikroORM: product rows locked FOR UPDATE in SKU order, so nothing is sold twice and no two orders
- * deadlock. Reservations, the hot path, go through a group-commit queue (reservation-queue.ts).
+ * Stock in plain SQL on the ORM's connection: product rows locked FOR UPDATE in SKU order, so nothing is sold twice
+ * and no two orders deadlock. Reservations, the hot path, go through a group-commit queue (reservation-queue.ts).
  */
-import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { effectKey } from '../../common/ids';
 import type { OrderLine, PricedLine } from '../../common/order';
 import { orderLineProblems } from '../../common/validation';
 import { findProducts } from '../../database/catalog';
-import { ReservationLineSchema, type ReservationLineStatus } from '../../database/entities';
+import type { ReservationLineStatus } from '../../database/entities';
+import { forUpdate, type PlainTransaction } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
 import { claimKey, runOnce } from './idempotency';
 import { queueNotification } from './notifications';
@@ -25,35 +26,45 @@ function checkLines(orderId: string, step: string, lines: readonly OrderLine[]):
 
 /** Moves the order's lines from one status to the next and their units between stock columns, under lock. */
 async function moveLines(
-  em: EntityManager,
+  tx: PlainTransaction,
   orderId: string,
   lineStatus: { from: ReservationLineStatus; to: ReservationLineStatus },
   stock: { from: StockColumn; to: StockColumn },
 ): Promise<number> {
   // A locking read sees the latest committed lines, not the transaction's snapshot.
-  const lines = await em.find(
-    ReservationLineSchema,
-    { orderId, status: lineStatus.from },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { sku: 'asc' } },
+  const lines: { id: number; sku: string; quantity: number }[] = await forUpdate(
+    tx,
+    tx
+      .sql('reservation_line')
+      .where({ order_id: orderId, status: lineStatus.from })
+      .orderBy('sku')
+      .select('id', 'sku', 'quantity'),
   );
   if (lines.length === 0) return 0;
   // Written before the product rows are locked, so the hot locks are held for as few statements as possible.
-  await em.nativeUpdate(
-    ReservationLineSchema,
-    { id: { $in: lines.map((line) => line.id) } },
-    { status: lineStatus.to },
-  );
+  await tx
+    .sql('reservation_line')
+    .whereIn(
+      'id',
+      lines.map((line) => line.id),
+    )
+    .update({ status: lineStatus.to });
   await lockProducts(
-    em,
+    tx,
     lines.map((line) => line.sku),
   );
-  await moveStock(em, lines, stock.from, stock.to);
+  await moveStock(
+    tx,
+    lines.map((line) => ({ sku: line.sku, quantity: Number(line.quantity) })),
+    stock.from,
+    stock.to,
+  );
   return lines.length;
 }
 
 /** The order's reserved units become sold ones. Answers nothing, so the sale's idempotency key stores no result. */
-async function sell(em: EntityManager, orderId: string): Promise<void> {
-  await moveLines(em, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
+async function sell(tx: PlainTransaction, orderId: string): Promise<void> {
+  await moveLines(tx, orderId, { from: 'RESERVED', to: 'SOLD' }, { from: 'reserved', to: 'sold' });
 }
 
 export function inventoryActivities(orm: MikroORM) {
@@ -89,11 +100,11 @@ export function inventoryActivities(orm: MikroORM) {
     },
 
     async releaseStock(orderId: string): Promise<void> {
-      await runOnce(orm, effectKey(orderId, 'release'), async (em) => {
+      await runOnce(orm, effectKey(orderId, 'release'), async (tx) => {
         // A reserve that lands after this release takes nothing; if the key is taken, its lines are there.
-        if (await claimKey(em, effectKey(orderId, 'reserve'))) return;
+        if (await claimKey(tx, effectKey(orderId, 'reserve'))) return;
         await moveLines(
-          em,
+          tx,
           orderId,
           { from: 'RESERVED', to: 'RELEASED' },
           { from: 'reserved', to: 'available' },
@@ -102,19 +113,19 @@ export function inventoryActivities(orm: MikroORM) {
     },
 
     async commitSale(orderId: string): Promise<void> {
-      await runOnce(orm, effectKey(orderId, 'commit'), (em) => sell(em, orderId));
+      await runOnce(orm, effectKey(orderId, 'commit'), (tx) => sell(tx, orderId));
     },
 
     async confirmSale(orderId: string, customerId: string, message: string): Promise<void> {
-      await runOnce(orm, effectKey(orderId, 'commit'), async (em) => {
-        await sell(em, orderId);
-        await queueNotification(em, orderId, customerId, 'ORDER_CONFIRMED', message);
+      await runOnce(orm, effectKey(orderId, 'commit'), async (tx) => {
+        await sell(tx, orderId);
+        await queueNotification(tx, orderId, customerId, 'ORDER_CONFIRMED', message);
       });
     },
 
     async restockReturn(orderId: string): Promise<void> {
-      await runOnce(orm, effectKey(orderId, 'restock'), async (em) => {
-        await moveLines(em, orderId, { from: 'SOLD', to: 'RESTOCKED' }, { from: 'sold', to: 'available' });
+      await runOnce(orm, effectKey(orderId, 'restock'), async (tx) => {
+        await moveLines(tx, orderId, { from: 'SOLD', to: 'RESTOCKED' }, { from: 'sold', to: 'available' });
       });
     },
   };

@@ -1,27 +1,27 @@
 /** Customer notifications go to an outbox table, once per order and kind; a mailer can drain it. */
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { notificationKey } from '../../common/ids';
-import { OutboxMessageSchema } from '../../database/entities';
+import { inTransaction, type PlainTransaction } from '../../database/plain-sql';
 import type { NotificationKind } from './contract';
-import { claimKey } from './idempotency';
+import { claimKey, now } from './idempotency';
 
 /**
  * Puts the notification in the outbox within the caller's transaction, unless this order's notification of that
  * kind is there already (its key is taken).
  */
 export async function queueNotification(
-  em: EntityManager,
+  tx: PlainTransaction,
   orderId: string,
   customerId: string,
   kind: NotificationKind,
   message: string,
 ): Promise<void> {
-  if (!(await claimKey(em, notificationKey(orderId, kind)))) return;
-  em.create(OutboxMessageSchema, {
-    orderId,
+  if (!(await claimKey(tx, notificationKey(orderId, kind)))) return;
+  await tx.sql('outbox_message').insert({
+    order_id: orderId,
     kind,
     payload: JSON.stringify({ customerId, message }),
-    createdAt: new Date(),
+    created_at: now(tx.orm),
   });
 }
 
@@ -33,7 +33,7 @@ export function notificationActivities(orm: MikroORM) {
       kind: NotificationKind,
       message: string,
     ): Promise<void> {
-      await orm.em.transactional((em) => queueNotification(em, orderId, customerId, kind, message));
+      await inTransaction(orm, (tx) => queueNotification(tx, orderId, customerId, kind, message));
     },
   };
 }

@@ -2,12 +2,12 @@
  * Payments behind a gateway interface. The simulated gateway keeps its ledger in the `payment` table and,
  * like a real provider, answers a repeated idempotency key with the first answer instead of charging again.
  */
-import { LockMode, type MikroORM } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
 import { effectKey } from '../../common/ids';
-import { PaymentSchema } from '../../database/entities';
+import { forUpdate } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
-import { claimKey, runOnce } from './idempotency';
+import { claimKey, now, runOnce } from './idempotency';
 import { shortHash } from './short-hash';
 
 export interface ChargeRequest {
@@ -80,17 +80,17 @@ export class SimulatedPaymentGateway implements PaymentGateway {
           : `unknown payment method "${paymentMethod}"`;
       throw new BusinessError('PAYMENT_DECLINED', `order ${orderId}: charge: payment declined: ${why}`);
     }
-    const chargeId = await runOnce(this.orm, idempotencyKey, async (em) => {
+    const chargeId = await runOnce(this.orm, idempotencyKey, async (tx) => {
       const id = `ch_${shortHash(idempotencyKey, 16).toLowerCase()}`;
-      em.create(PaymentSchema, {
-        idempotencyKey,
-        orderId,
-        chargeId: id,
+      await tx.sql('payment').insert({
+        idempotency_key: idempotencyKey,
+        order_id: orderId,
+        charge_id: id,
         method: paymentMethod,
-        amountCents,
-        refundedCents: 0,
+        amount_cents: amountCents,
+        refunded_cents: 0,
         status: 'CHARGED',
-        createdAt: new Date(),
+        created_at: now(tx.orm),
       });
       return id;
     });
@@ -99,19 +99,23 @@ export class SimulatedPaymentGateway implements PaymentGateway {
   }
 
   async refund(idempotencyKey: string, chargeKey: string, orderId: string): Promise<number> {
-    const refunded = await runOnce(this.orm, idempotencyKey, async (em) => {
-      if (await claimKey(em, chargeKey)) return 0;
+    const refunded = await runOnce(this.orm, idempotencyKey, async (tx) => {
+      if (await claimKey(tx, chargeKey)) return 0;
       // A locking read: it sees a charge committed after this transaction began.
-      const payment = await em.findOne(
-        PaymentSchema,
-        { orderId, status: 'CHARGED' },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
+      const payment: { id: number; amount_cents: number; refunded_cents: number } | undefined =
+        await forUpdate(
+          tx,
+          tx
+            .sql('payment')
+            .where({ order_id: orderId, status: 'CHARGED' })
+            .first('id', 'amount_cents', 'refunded_cents'),
+        );
       if (!payment) return 0;
-      const cents = payment.amountCents - payment.refundedCents;
-      payment.refundedCents = payment.amountCents;
-      payment.status = 'REFUNDED';
-      return cents;
+      await tx
+        .sql('payment')
+        .where({ id: payment.id })
+        .update({ refunded_cents: payment.amount_cents, status: 'REFUNDED' });
+      return Number(payment.amount_cents) - Number(payment.refunded_cents);
     });
     await this.answerSlowly();
     return refunded;

@@ -5,15 +5,11 @@
  * and stock in three statements. Each reservation is still all-or-nothing and idempotent as if it had its own
  * transaction, but a hot SKU is locked once per batch instead of once per reservation.
  */
-import {
-  DeadlockException,
-  type EntityManager,
-  type MikroORM,
-  UniqueConstraintViolationException,
-} from '@mikro-orm/core';
+import { DeadlockException, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { effectKey } from '../../common/ids';
-import { IdempotencyKeySchema, ReservationLineSchema } from '../../database/entities';
+import { driverException, inTransaction, type PlainTransaction } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
+import { now } from './idempotency';
 import { lockProducts, mergedBySku, moveStock, type StockMove } from './stock-rows';
 
 interface Reservation {
@@ -43,27 +39,25 @@ function refusal(reservation: Reservation, left: ReadonlyMap<string, number>): B
 }
 
 /**
- * Writes one batch (one reservation per key) in the transaction of `em` and returns the refused ones by key.
+ * Writes one batch (one reservation per key) in the transaction `tx` and returns the refused ones by key.
  * A key already stored is a repeat: it answers as the first time did (a reserve answers nothing) and writes
  * nothing; a refusal is not stored, so the same order may reserve again later.
  */
 async function writeBatch(
-  em: EntityManager,
+  tx: PlainTransaction,
   batch: ReadonlyMap<string, Reservation>,
 ): Promise<Map<string, BusinessError>> {
   const skus = [...new Set([...batch.values()].flatMap(({ moves }) => moves.map((move) => move.sku)))].sort();
-  const products = await lockProducts(em, skus);
+  const left = await lockProducts(tx, skus);
   // Looked up only once the rows are locked: a worker writing one of these keys holds the same rows, so it has
   // committed by now, and this is the transaction's first plain read, so its snapshot starts after that commit.
-  const stored = await em.find(
-    IdempotencyKeySchema,
-    { key: { $in: [...batch.keys()] } },
-    { fields: ['key'] },
-  );
+  const stored: { key: string }[] = await tx
+    .sql('idempotency_key')
+    .whereIn('key', [...batch.keys()])
+    .select('key');
   const repeats = new Set(stored.map((row) => row.key));
   const fresh = [...batch].filter(([key]) => !repeats.has(key));
   const refusals = new Map<string, BusinessError>();
-  const left = new Map([...products].map(([sku, product]) => [sku, product.available]));
   const accepted: [string, Reservation][] = [];
   for (const [key, reservation] of fresh) {
     const refused = refusal(reservation, left);
@@ -76,19 +70,22 @@ async function writeBatch(
   }
   if (accepted.length === 0) return refusals;
 
-  const createdAt = new Date();
-  await em.insertMany(
-    IdempotencyKeySchema,
-    accepted.map(([key]) => ({ key, result: 'null', createdAt })),
-  );
-  await em.insertMany(
-    ReservationLineSchema,
+  const createdAt = now(tx.orm);
+  await tx
+    .sql('idempotency_key')
+    .insert(accepted.map(([key]) => ({ key, result: 'null', created_at: createdAt })));
+  await tx.sql('reservation_line').insert(
     accepted.flatMap(([, { orderId, moves }]) =>
-      moves.map((move) => ({ orderId, ...move, status: 'RESERVED' as const })),
+      moves.map((move) => ({
+        order_id: orderId,
+        sku: move.sku,
+        quantity: move.quantity,
+        status: 'RESERVED',
+      })),
     ),
   );
   await moveStock(
-    em,
+    tx,
     mergedBySku(accepted.flatMap(([, reservation]) => reservation.moves)),
     'available',
     'reserved',
@@ -137,7 +134,7 @@ export class ReservationQueue {
     const batch = new Map(waiters.map((waiter) => [waiter.key, waiter.reservation]));
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const refusals = await this.orm.em.transactional((em) => writeBatch(em, batch));
+        const refusals = await inTransaction(this.orm, (tx) => writeBatch(tx, batch));
         for (const waiter of waiters) {
           const refused = refusals.get(waiter.key);
           if (refused) waiter.reject(refused);
@@ -147,8 +144,9 @@ export class ReservationQueue {
       } catch (error) {
         // Another process stored one of the keys after this batch looked (the next attempt sees a repeat),
         // or the database broke a deadlock: the whole batch was rolled back and can run again.
+        const converted = driverException(this.orm, error);
         const transient =
-          error instanceof UniqueConstraintViolationException || error instanceof DeadlockException;
+          converted instanceof UniqueConstraintViolationException || converted instanceof DeadlockException;
         if (transient && attempt < this.attempts) continue;
         for (const waiter of waiters) waiter.reject(error);
         return;

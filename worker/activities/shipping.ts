@@ -2,13 +2,14 @@
  * Shipping behind a carrier interface. The simulated carrier books parcels in the `shipment` table,
  * answers a repeated idempotency key with the first booking, and cannot deliver to postal code 00000.
  */
-import { type EntityManager, LockMode, type MikroORM } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { effectKey, shipmentBookingKey } from '../../common/ids';
 import type { Address } from '../../common/order';
-import { type ShipmentRow, ShipmentSchema } from '../../database/entities';
+import type { ShipmentRow } from '../../database/entities';
+import { forUpdate, type PlainTransaction } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
 import type { CreatedShipment, ShipmentRequest } from './contract';
-import { claimKey, runOnce } from './idempotency';
+import { claimKey, now, runOnce } from './idempotency';
 import { shortHash } from './short-hash';
 
 export interface Carrier {
@@ -33,34 +34,25 @@ function checkDeliverable(orderId: string, step: string, address: Address): void
   }
 }
 
-function asShipment(row: ShipmentRow): CreatedShipment {
-  return {
-    id: String(row.id),
-    warehouse: row.warehouse,
-    trackingNumber: row.trackingNumber,
-    status: row.status,
-  };
-}
-
 async function book(
-  em: EntityManager,
+  tx: PlainTransaction,
   idempotencyKey: string,
   orderId: string,
   warehouse: string,
   kind: ShipmentRow['kind'],
-): Promise<ShipmentRow> {
+): Promise<CreatedShipment> {
   const prefix = kind === 'RETURN' ? 'RET' : 'OF';
-  const row = em.create(ShipmentSchema, {
-    idempotencyKey,
-    orderId,
+  const trackingNumber = `${prefix}-${warehouse.toUpperCase()}-${shortHash(idempotencyKey)}`;
+  const [id] = await tx.sql('shipment').insert({
+    idempotency_key: idempotencyKey,
+    order_id: orderId,
     warehouse,
-    trackingNumber: `${prefix}-${warehouse.toUpperCase()}-${shortHash(idempotencyKey)}`,
+    tracking_number: trackingNumber,
     kind,
     status: 'CREATED',
-    createdAt: new Date(),
+    created_at: now(tx.orm),
   });
-  await em.flush();
-  return row;
+  return { id: String(id), warehouse, trackingNumber, status: 'CREATED' };
 }
 
 export class SimulatedCarrier implements Carrier {
@@ -69,21 +61,27 @@ export class SimulatedCarrier implements Carrier {
   book(idempotencyKey: string, request: ShipmentRequest): Promise<CreatedShipment> {
     const { orderId, warehouse, address } = request;
     checkDeliverable(orderId, 'ship', address);
-    return runOnce(this.orm, idempotencyKey, async (em) =>
-      asShipment(await book(em, idempotencyKey, orderId, warehouse, 'OUTBOUND')),
+    return runOnce(this.orm, idempotencyKey, (tx) =>
+      book(tx, idempotencyKey, orderId, warehouse, 'OUTBOUND'),
     );
   }
 
   cancelAll(idempotencyKey: string, orderId: string, bookingKeys: readonly string[]): Promise<number> {
-    return runOnce(this.orm, idempotencyKey, async (em) => {
-      for (const key of bookingKeys) await claimKey(em, key);
+    return runOnce(this.orm, idempotencyKey, async (tx) => {
+      for (const key of bookingKeys) await claimKey(tx, key);
       // A locking read: it sees a booking committed after this transaction began.
-      const booked = await em.find(
-        ShipmentSchema,
-        { orderId, kind: 'OUTBOUND', status: 'CREATED' },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      const booked: { id: number }[] = await forUpdate(
+        tx,
+        tx.sql('shipment').where({ order_id: orderId, kind: 'OUTBOUND', status: 'CREATED' }).select('id'),
       );
-      for (const shipment of booked) shipment.status = 'CANCELLED';
+      if (booked.length === 0) return 0;
+      await tx
+        .sql('shipment')
+        .whereIn(
+          'id',
+          booked.map((row) => row.id),
+        )
+        .update({ status: 'CANCELLED' });
       return booked.length;
     });
   }
@@ -93,7 +91,7 @@ export class SimulatedCarrier implements Carrier {
     return runOnce(
       this.orm,
       idempotencyKey,
-      async (em) => (await book(em, idempotencyKey, orderId, RETURNS_WAREHOUSE, 'RETURN')).trackingNumber,
+      async (tx) => (await book(tx, idempotencyKey, orderId, RETURNS_WAREHOUSE, 'RETURN')).trackingNumber,
     );
   }
 }

@@ -1,7 +1,6 @@
 /** The pieces every stock transaction is built from: product rows locked in SKU order and one-statement moves. */
-import { type EntityManager, LockMode } from '@mikro-orm/core';
 import type { OrderLine } from '../../common/order';
-import { type Product, ProductSchema } from '../../database/entities';
+import { forUpdate, type PlainTransaction } from '../../database/plain-sql';
 
 export type StockColumn = 'available' | 'reserved' | 'sold';
 /** How many units of a SKU move from one column to another. */
@@ -18,17 +17,20 @@ export function mergedBySku(lines: readonly OrderLine[]): StockMove[] {
   return [...quantities].map(([sku, quantity]) => ({ sku, quantity })).sort(bySku);
 }
 
-/** Locks the product rows of `skus` FOR UPDATE in ascending SKU order; SKUs with no row are absent from the map. */
+/** Locks the product rows of `skus` FOR UPDATE in ascending SKU order; answers the units available by SKU. */
 export async function lockProducts(
-  em: EntityManager,
+  tx: PlainTransaction,
   skus: readonly string[],
-): Promise<Map<string, Product>> {
-  const rows = await em.find(
-    ProductSchema,
-    { sku: { $in: [...skus] } },
-    { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { sku: 'asc' } },
+): Promise<Map<string, number>> {
+  const rows: { sku: string; available: number }[] = await forUpdate(
+    tx,
+    tx
+      .sql('product')
+      .whereIn('sku', [...skus])
+      .orderBy('sku')
+      .select('sku', 'available'),
   );
-  return new Map(rows.map((row) => [row.sku, row]));
+  return new Map(rows.map((row) => [row.sku, Number(row.available)]));
 }
 
 /**
@@ -36,7 +38,7 @@ export async function lockProducts(
  * single round trip whatever the number of SKUs. Relative arithmetic, so it never depends on a stale read.
  */
 export async function moveStock(
-  em: EntityManager,
+  { sql }: PlainTransaction,
   moves: readonly StockMove[],
   from: StockColumn,
   to: StockColumn,
@@ -44,12 +46,8 @@ export async function moveStock(
   const cases = moves.map(() => 'when ? then ?').join(' ');
   const pairs = moves.flatMap((move) => [move.sku, move.quantity]);
   const skus = moves.map((move) => move.sku);
-  await em
-    .getConnection()
-    .execute(
-      `update product set ${from} = ${from} - (case sku ${cases} end), ${to} = ${to} + (case sku ${cases} end) where sku in (${skus.map(() => '?').join(', ')})`,
-      [...pairs, ...pairs, ...skus],
-      'run',
-      em.getTransactionContext(),
-    );
+  await sql.raw(
+    `update product set ${from} = ${from} - (case sku ${cases} end), ${to} = ${to} + (case sku ${cases} end) where sku in (${skus.map(() => '?').join(', ')})`,
+    [...pairs, ...pairs, ...skus],
+  );
 }
