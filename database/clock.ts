@@ -1,5 +1,5 @@
 /**
- * The database's clock and dates as the database holds them, for the few queries written without entities. Rows
+ * The database's clock and dates as the database holds them, for the queries written without entities. Rows
  * stamped with the database's clock are compared only with each other, so the clocks of workers and API servers
  * (which may drift apart) never enter the comparison.
  */
@@ -16,4 +16,9 @@ export function databaseNowSql(orm: MikroORM): string {
 /** A date as MikroORM stores it: milliseconds in SQLite, a DATETIME in MySQL. */
 export function databaseDate(orm: MikroORM, date: Date): Date | number {
   return isSqlite(orm) ? date.getTime() : date;
+}
+
+/** This machine's now, as a date column (`created_at`) holds it. */
+export function storedNow(orm: MikroORM): Date | number {
+  return databaseDate(orm, new Date());
 }

@@ -1,4 +1,7 @@
-/** The embedded default: the same entities and activities on a SQLite file, locks being SQLite's write lock. */
+/**
+ * The embedded default: the same entities and activities on a SQLite file, locks being SQLite's write lock, and a
+ * repeated side effect told apart by SQLite's own unique-key errors.
+ */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,5 +66,36 @@ describe('inventory on the embedded SQLite file', () => {
     await activities.releaseStock(reserved[0] ?? '');
     const hot = (await listProducts(orm)).find((product) => product.sku === 'HOT');
     expect(hot).toMatchObject({ available: 1, reserved: 9 });
+  });
+
+  it('answers a repeated charge, booking and sale as the first time did, each written once', async () => {
+    await upsertProduct(orm, { sku: 'ONCE', name: 'Once', priceCents: 500, stock: 5, discontinued: false });
+    const activities = createActivities({ orm });
+    const orderId = 'sqlite-once';
+    await activities.reserveStock(orderId, [{ sku: 'ONCE', quantity: 2 }]);
+    const twice = async <T>(action: () => Promise<T>) => [await action(), await action()];
+    const [charge, chargeAgain] = await twice(() => activities.chargePayment(orderId, 1000, 'tok_visa'));
+    expect(chargeAgain).toBe(charge);
+    const request = {
+      orderId,
+      warehouse: 'eu-west',
+      lines: [{ sku: 'ONCE', quantity: 2, name: 'Once', unitPriceCents: 500, warehouse: 'eu-west' }],
+      address: { name: 'Ada', line1: '1 Main St', city: 'Paris', postalCode: '75001', country: 'FR' },
+    };
+    const [booking, bookingAgain] = await twice(() => activities.createShipment(request));
+    expect(bookingAgain).toEqual(booking);
+    await twice(() => activities.confirmSale(orderId, 'ada', 'on its way'));
+
+    const count = async (table: string) => {
+      const [row] = await orm.em
+        .getConnection()
+        .execute<{ n: number }[]>(`select count(*) as n from ${table} where order_id = ?`, [orderId]);
+      return Number(row?.n);
+    };
+    expect([await count('payment'), await count('shipment'), await count('outbox_message')]).toEqual([
+      1, 1, 1,
+    ]);
+    const once = (await listProducts(orm)).find((product) => product.sku === 'ONCE');
+    expect(once).toMatchObject({ available: 3, reserved: 0, sold: 2 });
   });
 });

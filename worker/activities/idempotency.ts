@@ -6,13 +6,8 @@
  * twice the statements' own CPU (README, "Benchmarks").
  */
 import type { MikroORM } from '@mikro-orm/core';
-import { databaseDate } from '../../database/clock';
+import { storedNow } from '../../database/clock';
 import { inTransaction, isDuplicateKey, type PlainTransaction, plainSql } from '../../database/plain-sql';
-
-/** Now, as the database stores a date column. */
-export function now(orm: MikroORM): Date | number {
-  return databaseDate(orm, new Date());
-}
 
 /**
  * The key is inserted first, before the effect takes any row lock: a concurrent duplicate then waits on
@@ -27,7 +22,7 @@ export async function runOnce<T>(
 ): Promise<T> {
   try {
     return await inTransaction(orm, async (tx) => {
-      await tx.sql('idempotency_key').insert({ key, result: 'null', created_at: now(orm) });
+      await tx.sql('idempotency_key').insert({ key, result: 'null', created_at: storedNow(orm) });
       const result = await effect(tx);
       if (result !== undefined)
         await tx
@@ -52,7 +47,7 @@ export async function runOnce<T>(
  */
 export async function claimKey({ orm, sql }: PlainTransaction, key: string): Promise<boolean> {
   try {
-    await sql('idempotency_key').insert({ key, result: 'null', created_at: now(orm) });
+    await sql('idempotency_key').insert({ key, result: 'null', created_at: storedNow(orm) });
     return true;
   } catch (error) {
     if (isDuplicateKey(orm, error)) return false;

@@ -1,9 +1,10 @@
 /** Customer notifications go to an outbox table, once per order and kind; a mailer can drain it. */
 import type { MikroORM } from '@mikro-orm/core';
 import { notificationKey } from '../../common/ids';
+import { storedNow } from '../../database/clock';
 import { inTransaction, type PlainTransaction } from '../../database/plain-sql';
 import type { NotificationKind } from './contract';
-import { claimKey, now } from './idempotency';
+import { claimKey } from './idempotency';
 
 /**
  * Puts the notification in the outbox within the caller's transaction, unless this order's notification of that
@@ -21,7 +22,7 @@ export async function queueNotification(
     order_id: orderId,
     kind,
     payload: JSON.stringify({ customerId, message }),
-    created_at: now(tx.orm),
+    created_at: storedNow(tx.orm),
   });
 }
 

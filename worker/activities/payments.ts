@@ -5,9 +5,10 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
 import { effectKey } from '../../common/ids';
+import { storedNow } from '../../database/clock';
 import { forUpdate } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
-import { claimKey, now, runOnce } from './idempotency';
+import { claimKey, runOnce } from './idempotency';
 import { shortHash } from './short-hash';
 
 export interface ChargeRequest {
@@ -90,7 +91,7 @@ export class SimulatedPaymentGateway implements PaymentGateway {
         amount_cents: amountCents,
         refunded_cents: 0,
         status: 'CHARGED',
-        created_at: now(tx.orm),
+        created_at: storedNow(tx.orm),
       });
       return id;
     });

@@ -7,9 +7,9 @@
  */
 import { DeadlockException, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { effectKey } from '../../common/ids';
+import { storedNow } from '../../database/clock';
 import { driverException, inTransaction, type PlainTransaction } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
-import { now } from './idempotency';
 import { lockProducts, mergedBySku, moveStock, type StockMove } from './stock-rows';
 
 interface Reservation {
@@ -70,7 +70,7 @@ async function writeBatch(
   }
   if (accepted.length === 0) return refusals;
 
-  const createdAt = now(tx.orm);
+  const createdAt = storedNow(tx.orm);
   await tx
     .sql('idempotency_key')
     .insert(accepted.map(([key]) => ({ key, result: 'null', created_at: createdAt })));

@@ -5,11 +5,12 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { effectKey, shipmentBookingKey } from '../../common/ids';
 import type { Address } from '../../common/order';
+import { storedNow } from '../../database/clock';
 import type { ShipmentRow } from '../../database/entities';
 import { forUpdate, type PlainTransaction } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
 import type { CreatedShipment, ShipmentRequest } from './contract';
-import { claimKey, now, runOnce } from './idempotency';
+import { claimKey, runOnce } from './idempotency';
 import { shortHash } from './short-hash';
 
 export interface Carrier {
@@ -50,7 +51,7 @@ async function book(
     tracking_number: trackingNumber,
     kind,
     status: 'CREATED',
-    created_at: now(tx.orm),
+    created_at: storedNow(tx.orm),
   });
   return { id: String(id), warehouse, trackingNumber, status: 'CREATED' };
 }
