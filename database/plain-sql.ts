@@ -4,8 +4,7 @@
  * pool, same isolation, the same tables MikroORM keeps up to date.
  */
 import { type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { Knex, SqlEntityManager } from '@mikro-orm/knex';
-import { SqlitePlatform } from '@mikro-orm/sqlite';
+import { BaseSqlitePlatform, type Knex, type SqlEntityManager } from '@mikro-orm/knex';
 
 /** A transaction in plain SQL, with the ORM it runs on: its platform decides dates, locks and error codes. */
 export interface PlainTransaction {
@@ -18,7 +17,7 @@ export function plainSql(orm: MikroORM): Knex {
 }
 
 export function isSqlite(orm: MikroORM): boolean {
-  return orm.em.getPlatform() instanceof SqlitePlatform;
+  return orm.em.getPlatform() instanceof BaseSqlitePlatform;
 }
 
 export function inTransaction<T>(orm: MikroORM, work: (tx: PlainTransaction) => Promise<T>): Promise<T> {
