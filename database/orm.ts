@@ -42,7 +42,7 @@ async function open(options: DatabaseOptions): Promise<MikroORM> {
       pool: {
         afterCreate: (
           connection: { pragma(source: string): unknown },
-          done: (error: null, c: unknown) => void,
+          done: (error: null, opened: unknown) => void,
         ) => {
           connection.pragma('synchronous = full');
           done(null, connection);
