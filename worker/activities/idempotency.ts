@@ -9,6 +9,12 @@ import type { MikroORM } from '@mikro-orm/core';
 import { storedNow } from '../../database/clock';
 import { inTransaction, isDuplicateKey, type PlainTransaction, plainSql } from '../../database/plain-sql';
 
+/** Stores keys not used before, with no answer yet; fails on the unique index when one is taken. */
+export async function insertKeys({ orm, sql }: PlainTransaction, keys: readonly string[]): Promise<void> {
+  const createdAt = storedNow(orm);
+  await sql('idempotency_key').insert(keys.map((key) => ({ key, result: 'null', created_at: createdAt })));
+}
+
 /**
  * The key is inserted first, before the effect takes any row lock: a concurrent duplicate then waits on
  * the key, not on a hot product row, and the effect's locks are held for as few statements as possible.
@@ -22,7 +28,7 @@ export async function runOnce<T>(
 ): Promise<T> {
   try {
     return await inTransaction(orm, async (tx) => {
-      await tx.sql('idempotency_key').insert({ key, result: 'null', created_at: storedNow(orm) });
+      await insertKeys(tx, [key]);
       const result = await effect(tx);
       if (result !== undefined)
         await tx
@@ -45,12 +51,12 @@ export async function runOnce<T>(
  * Takes a key that no effect has used yet, so that an effect arriving later with it (a timed-out attempt that
  * lands after its compensation ran) is a no-op. False when the key is taken: the effect did happen.
  */
-export async function claimKey({ orm, sql }: PlainTransaction, key: string): Promise<boolean> {
+export async function claimKey(tx: PlainTransaction, key: string): Promise<boolean> {
   try {
-    await sql('idempotency_key').insert({ key, result: 'null', created_at: storedNow(orm) });
+    await insertKeys(tx, [key]);
     return true;
   } catch (error) {
-    if (isDuplicateKey(orm, error)) return false;
+    if (isDuplicateKey(tx.orm, error)) return false;
     throw error;
   }
 }

@@ -7,9 +7,9 @@
  */
 import { DeadlockException, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { effectKey } from '../../common/ids';
-import { storedNow } from '../../database/clock';
 import { driverException, inTransaction, type PlainTransaction } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
+import { insertKeys } from './idempotency';
 import { lockProducts, mergedBySku, moveStock, type StockMove } from './stock-rows';
 
 interface Reservation {
@@ -70,10 +70,10 @@ async function writeBatch(
   }
   if (accepted.length === 0) return refusals;
 
-  const createdAt = storedNow(tx.orm);
-  await tx
-    .sql('idempotency_key')
-    .insert(accepted.map(([key]) => ({ key, result: 'null', created_at: createdAt })));
+  await insertKeys(
+    tx,
+    accepted.map(([key]) => key),
+  );
   await tx.sql('reservation_line').insert(
     accepted.flatMap(([, { orderId, moves }]) =>
       moves.map((move) => ({
