@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Address } from '../../common/order';
 import { useActivitiesOnTestDatabase } from '../support/database';
-import { readLedger, type Shelf, stockShelf } from '../support/ledger';
+import { readLedger, type Shelf, stockShelf, twice } from '../support/ledger';
 
 const suite = useActivitiesOnTestDatabase();
 
@@ -18,11 +18,6 @@ const ADDRESS: Address = {
 };
 let orders = 0;
 const newOrderId = () => `idem-${process.pid}-${++orders}`;
-
-async function twice<T>(action: () => Promise<T>): Promise<[T, T]> {
-  const first = await action();
-  return [first, await action()];
-}
 
 async function reserved(shelf: Shelf, orderId: string) {
   await suite.activities().reserveStock(orderId, [{ sku: shelf.mug, quantity: 3 }]);

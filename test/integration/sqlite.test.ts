@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listProducts, seedDemoProducts, upsertProduct } from '../../database/catalog';
 import { openOrm } from '../../database/orm';
 import { createActivities } from '../../worker/activities';
+import { twice } from '../support/ledger';
 
 let directory: string;
 let orm: MikroORM;
@@ -73,7 +74,6 @@ describe('inventory on the embedded SQLite file', () => {
     const activities = createActivities({ orm });
     const orderId = 'sqlite-once';
     await activities.reserveStock(orderId, [{ sku: 'ONCE', quantity: 2 }]);
-    const twice = async <T>(action: () => Promise<T>) => [await action(), await action()];
     const [charge, chargeAgain] = await twice(() => activities.chargePayment(orderId, 1000, 'tok_visa'));
     expect(chargeAgain).toBe(charge);
     const request = {

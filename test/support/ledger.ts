@@ -84,3 +84,9 @@ export async function readLedger(orm: MikroORM, orderId: string, shelf: Shelf): 
     notifications: notifications.map((row) => row.kind),
   };
 }
+
+/** Runs a side effect twice, as a retry after a lost response does, and answers both answers. */
+export async function twice<T>(action: () => Promise<T>): Promise<[T, T]> {
+  const first = await action();
+  return [first, await action()];
+}
