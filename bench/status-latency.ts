@@ -110,7 +110,7 @@ async function measure(workerApart: boolean): Promise<number[]> {
   const api = await startApi(
     readConfig({ ...processEnv, PORT: '0', AUTH_DISABLED: 'true' }),
     db.orm,
-    temporal.address,
+    workerApart ? temporal.address : temporal.nativeConnection,
   );
   const worker = workerApart
     ? undefined

@@ -97,22 +97,23 @@ try {
   );
   await seedDemoProducts(orm);
 
+  // One connection for the API's client and the worker: an order's workflow then starts eagerly, on this worker.
+  const connection = await launch(
+    () => NativeConnection.connect({ address }),
+    (open) => open.close(),
+  );
   const api = await launch(
     () =>
       startApi(
         { ...config, payloadKeys },
         orm,
-        address,
+        connection,
         devSigning ? firstOf(devTokenHandler(config.auth), webDemoHandler()) : webDemoHandler(),
         devCodecAccess(webUiPort),
       ),
     (running) => running.close(),
   );
 
-  const connection = await launch(
-    () => NativeConnection.connect({ address }),
-    (open) => open.close(),
-  );
   await launch(
     async () => {
       const worker = await createOrderWorker({

@@ -27,7 +27,11 @@ export interface RunningApi {
 export async function startApi(
   config: Config,
   orm: MikroORM,
-  temporalAddress: string,
+  /**
+   * The Temporal server's address, or the connection of a worker in this process (`npm run dev`): sharing it lets
+   * that worker take a new order's first workflow task straight from the start's answer (see TemporalOrders.place).
+   */
+  temporal: string | NativeConnection,
   extraHandler?: RequestHandler,
   /** Who may call the Web UI's codec endpoint (/codec/decode); by default staff and admin, by their token. */
   codecAccess?: CodecAccess,
@@ -35,7 +39,8 @@ export async function startApi(
   const authenticate = createAuthenticate(config.auth);
   // The SDK's Rust core carries the client's calls, as it does the worker's: @grpc/grpc-js's channel, HTTP/2 framing
   // and retries cost the API's one JavaScript thread up to a sixth of its time per order; Rust does them off it.
-  const connection = await NativeConnection.connect({ address: temporalAddress });
+  const ownConnection = typeof temporal === 'string';
+  const connection = ownConnection ? await NativeConnection.connect({ address: temporal }) : temporal;
   const dataConverter = encryptingDataConverter(config.payloadKeys);
   const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter });
   const codecs = dataConverter?.payloadCodecs ?? [];
@@ -91,7 +96,7 @@ export async function startApi(
         feed.close();
         await api.close();
         await reads.drain();
-        await connection.close();
+        if (ownConnection) await connection.close();
       })();
       return closing;
     },

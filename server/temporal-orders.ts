@@ -88,6 +88,10 @@ export class TemporalOrders implements OrderService {
         taskQueue: this.options.taskQueue,
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        // A worker on this client's connection with a free slot (`npm run dev`) gets the first workflow task in the
+        // start's answer: no trip through the task queue, and the order is priced and reserved sooner. Any other
+        // start is an ordinary one.
+        requestEagerStart: true,
       });
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError))

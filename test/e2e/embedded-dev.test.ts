@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { portAnswers } from '../../server/temporal-dev-server';
 import { collectOverWebSocket, post } from '../support/graphql-client';
@@ -94,6 +95,17 @@ function parentPid(pid: number): number {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
+/** Whether the server handed the workflow's first task to the starting process's worker in the start's answer. */
+async function startedEagerly(temporalPort: number, workflowId: string): Promise<boolean> {
+  const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    return history.events?.[0]?.workflowExecutionStartedEventAttributes?.eagerExecutionAccepted === true;
+  } finally {
+    await connection.close();
+  }
+}
+
 describe('the embedded default (npm run dev)', () => {
   it('runs an order to COMPLETED on SQLite and its own Temporal dev server, and stops everything on SIGTERM', async () => {
     const { dev, directory, temporalPort } = await startDev();
@@ -119,6 +131,8 @@ describe('the embedded default (npm run dev)', () => {
     );
     const order = placed.body.data?.placeOrder.order;
     expect(order?.status).toBe('AWAITING_PAYMENT');
+    // The API and the worker share one connection, so the order's first workflow task came with the start's answer.
+    expect(await startedEagerly(temporalPort, order?.id ?? '')).toBe(true);
     const stream = collectOverWebSocket(url, { id: order?.id, since: 0 }, undefined, token);
     await post(
       url,

@@ -53,7 +53,9 @@ export async function startStack(
   const handler = config.auth.jwtSecret
     ? firstOf(devTokenHandler(config.auth), webDemoHandler())
     : webDemoHandler();
-  const api = await startApi(config, db.orm, env.address, handler, codecAccess);
+  // A worker in the test's process shares the API's connection, as in `npm run dev` (orders start eagerly).
+  const temporal = workerApart ? env.address : env.nativeConnection;
+  const api = await startApi(config, db.orm, temporal, handler, codecAccess);
   const worker: OrderWorker | undefined = workerApart
     ? undefined
     : await startWorker(
