@@ -24,6 +24,16 @@ export function inTransaction<T>(orm: MikroORM, work: (tx: PlainTransaction) => 
   return plainSql(orm).transaction((sql) => work({ orm, sql }));
 }
 
+/** Runs a write in the transaction and answers how many rows it changed, as the driver counts them. */
+export async function changedRows(tx: PlainTransaction, write: Knex.QueryBuilder): Promise<number> {
+  const { sql, bindings } = write.toSQL();
+  // knex answers a raw write as its driver does: better-sqlite3 with { changes }, mysql2 with [{ affectedRows }].
+  const result = await tx.sql.raw(sql, bindings);
+  return isSqlite(tx.orm)
+    ? (result as { changes: number }).changes
+    : (result as [{ affectedRows: number }])[0].affectedRows;
+}
+
 /** The query as a locking read (FOR UPDATE); SQLite has a single writer and no such clause. */
 export function forUpdate<Q extends Knex.QueryBuilder>({ orm }: PlainTransaction, query: Q): Q {
   return isSqlite(orm) ? query : (query.forUpdate() as Q);

@@ -3,7 +3,7 @@
  * database once and answers the same, against MariaDB.
  */
 import { describe, expect, it } from 'vitest';
-import type { Address } from '../../common/order';
+import type { Address, OrderStatus } from '../../common/order';
 import { useActivitiesOnTestDatabase } from '../support/database';
 import { readLedger, type Shelf, stockShelf, twice } from '../support/ledger';
 
@@ -156,6 +156,38 @@ describe('idempotent activities', () => {
       version: number;
     }[];
     expect(rows).toEqual([{ status: 'SHIPPING', version: 7 }]);
+  });
+
+  it('rows written at the same moment (one transaction) end at the newest version of each order', async () => {
+    const at = new Date().toISOString();
+    const [fresh, written] = [newOrderId(), newOrderId()];
+    const summary = (orderId: string, status: OrderStatus, version: number) => ({
+      orderId,
+      customerId: 'c-1',
+      totalCents: 100,
+      createdAt: at,
+      updatedAt: at,
+      status,
+      version,
+    });
+    await suite.activities().recordOrderSummary(summary(written, 'SHIPPING', 7));
+    await Promise.all([
+      suite.activities().recordOrderSummary(summary(fresh, 'CHARGING', 5)),
+      suite.activities().recordOrderSummary(summary(fresh, 'RESERVING', 3)),
+      suite.activities().recordOrderSummary(summary(written, 'CHARGING', 5)),
+      suite.activities().recordOrderSummary(summary(written, 'COMPLETED', 9)),
+    ]);
+    const rows = await suite
+      .db()
+      .orm.em.getConnection()
+      .execute(
+        'select order_id, status, version from order_summary where order_id in (?, ?) order by version',
+        [fresh, written],
+      );
+    expect(rows).toEqual([
+      { order_id: fresh, status: 'CHARGING', version: 5 },
+      { order_id: written, status: 'COMPLETED', version: 9 },
+    ]);
   });
 
   it('the same version written again (a task re-run after its worker was lost) replaces the earlier write', async () => {

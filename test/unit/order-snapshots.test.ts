@@ -7,20 +7,22 @@
 import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OrderState, summaryOfState } from '../../common/order';
-import { readOrderSnapshot, recordOrderRow } from '../../database/order-snapshots';
+import { OrderRowWriter, readOrderSnapshot } from '../../database/order-snapshots';
 import { openOrm } from '../../database/orm';
 import { onRowWritten, pauseUntilWritten, type RowWrite } from '../../database/row-writes';
 import { sampleOrder } from '../support/fake-orders';
 
 let orm: MikroORM;
+let rows: OrderRowWriter;
 
 beforeAll(async () => {
   orm = await openOrm({ sqlitePath: ':memory:' });
+  rows = new OrderRowWriter(orm);
 });
 
 afterAll(() => orm.close(true));
 
-const write = (state: OrderState) => recordOrderRow(orm, summaryOfState(state), state);
+const write = (state: OrderState) => rows.write(summaryOfState(state), state);
 
 describe('order snapshots', () => {
   it('answers an unchanged snapshot without parsing it again, and every change as written', async () => {
@@ -54,6 +56,25 @@ describe('order snapshots', () => {
     expect(await readOrderSnapshot(orm, 'snap-2')).toEqual(cancelled);
   });
 
+  it('writes rows submitted at the same moment in one go, each ending at its newest version or last state', async () => {
+    const placed = sampleOrder('batch-1');
+    const written = sampleOrder('batch-2');
+    await write({ ...written, version: 6 });
+    await Promise.all([
+      write({ ...placed, version: 2 }),
+      write(placed),
+      write({ ...written, version: 4 }),
+      write({ ...written, version: 3, status: 'CANCELLED', ended: true }),
+    ]);
+    expect(await readOrderSnapshot(orm, 'batch-1')).toEqual({ ...placed, version: 2 });
+    expect(await readOrderSnapshot(orm, 'batch-2')).toEqual({
+      ...written,
+      version: 3,
+      status: 'CANCELLED',
+      ended: true,
+    });
+  });
+
   it("ends a pause for an order's row when this process writes that row, not another order's or another ORM's", async () => {
     const elsewhere = await openOrm({ sqlitePath: ':memory:' });
     try {
@@ -61,7 +82,7 @@ describe('order snapshots', () => {
       const afterThisTurn = () =>
         Promise.race([pause, new Promise((resolve) => setImmediate(() => resolve('still pausing')))]);
       await write(sampleOrder('wake-2'));
-      await recordOrderRow(elsewhere, summaryOfState(sampleOrder('wake-1')), sampleOrder('wake-1'));
+      await new OrderRowWriter(elsewhere).write(summaryOfState(sampleOrder('wake-1')), sampleOrder('wake-1'));
       expect(await afterThisTurn()).toBe('still pausing');
       await write(sampleOrder('wake-1'));
       expect(await afterThisTurn()).toBe('woken');
@@ -77,8 +98,8 @@ describe('order snapshots', () => {
     try {
       const placed = sampleOrder('hear-1');
       await write(placed);
-      await recordOrderRow(orm, summaryOfState({ ...placed, version: 2 }));
-      await recordOrderRow(elsewhere, summaryOfState(placed), placed);
+      await rows.write(summaryOfState({ ...placed, version: 2 }));
+      await new OrderRowWriter(elsewhere).write(summaryOfState(placed), placed);
       stop();
       await write({ ...placed, version: 3 });
       expect(heard).toEqual([

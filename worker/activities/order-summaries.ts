@@ -1,15 +1,16 @@
 /** The order table that `order(id)` and `orders(...)` read, kept by the workflow as the order changes. */
 import type { MikroORM } from '@mikro-orm/core';
 import { type OrderState, type OrderSummary, summaryOfState } from '../../common/order';
-import { recordOrderRow } from '../../database/order-snapshots';
+import { OrderRowWriter } from '../../database/order-snapshots';
 
 export function orderSummaryActivities(orm: MikroORM) {
+  const rows = new OrderRowWriter(orm);
   return {
     async recordOrderSnapshot(state: OrderState): Promise<void> {
-      await recordOrderRow(orm, summaryOfState(state), state);
+      await rows.write(summaryOfState(state), state);
     },
     async recordOrderSummary(summary: OrderSummary): Promise<void> {
-      await recordOrderRow(orm, summary);
+      await rows.write(summary);
     },
   };
 }

@@ -5,9 +5,10 @@
  * and stock in three statements. Each reservation is still all-or-nothing and idempotent as if it had its own
  * transaction, but a hot SKU is locked once per batch instead of once per reservation.
  */
-import { DeadlockException, type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { MikroORM } from '@mikro-orm/core';
 import { effectKey } from '../../common/ids';
-import { driverException, inTransaction, type PlainTransaction } from '../../database/plain-sql';
+import { GroupCommit } from '../../database/group-commit';
+import type { PlainTransaction } from '../../database/plain-sql';
 import { BusinessError } from './business-error';
 import { insertKeys } from './idempotency';
 import { lockProducts, mergedBySku, moveStock, type StockMove } from './stock-rows';
@@ -16,13 +17,6 @@ interface Reservation {
   orderId: string;
   /** Merged by SKU, ascending. */
   moves: StockMove[];
-}
-
-interface Waiter {
-  key: string;
-  reservation: Reservation;
-  resolve(): void;
-  reject(error: unknown): void;
 }
 
 /** Why `reservation` cannot take its units from what is `left`, if it cannot. */
@@ -93,64 +87,33 @@ async function writeBatch(
   return refusals;
 }
 
-export class ReservationQueue {
-  private waiting: Waiter[] = [];
-  private writing = false;
+/** One order's reservation, under its idempotency key. */
+interface KeyedReservation {
+  key: string;
+  reservation: Reservation;
+}
 
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly maxBatch = 256,
-    private readonly attempts = 3,
-  ) {}
+/** Writes a batch; duplicates of one key in it share one reservation, and each hears whether it was refused. */
+async function writeKeyedBatch(
+  tx: PlainTransaction,
+  items: readonly KeyedReservation[],
+): Promise<PromiseSettledResult<void>[]> {
+  const refusals = await writeBatch(tx, new Map(items.map(({ key, reservation }) => [key, reservation])));
+  return items.map(({ key }) => {
+    const refused = refusals.get(key);
+    return refused ? { status: 'rejected', reason: refused } : { status: 'fulfilled', value: undefined };
+  });
+}
+
+export class ReservationQueue {
+  private readonly batches: GroupCommit<KeyedReservation>;
+
+  constructor(orm: MikroORM) {
+    this.batches = new GroupCommit(orm, writeKeyedBatch);
+  }
 
   /** Resolves once the units are reserved (or were, by an earlier call with this order id); rejects a refusal. */
   reserve(orderId: string, moves: StockMove[]): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({
-        key: effectKey(orderId, 'reserve'),
-        reservation: { orderId, moves },
-        resolve,
-        reject,
-      });
-      if (!this.writing) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.waiting.length > 0) {
-        // One turn of the event loop lets every reservation already on its way join this batch.
-        await new Promise(setImmediate);
-        await this.settle(this.waiting.splice(0, this.maxBatch));
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  /** Writes a batch and answers each waiter; duplicates of one key in the batch share one reservation. */
-  private async settle(waiters: Waiter[]): Promise<void> {
-    const batch = new Map(waiters.map((waiter) => [waiter.key, waiter.reservation]));
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const refusals = await inTransaction(this.orm, (tx) => writeBatch(tx, batch));
-        for (const waiter of waiters) {
-          const refused = refusals.get(waiter.key);
-          if (refused) waiter.reject(refused);
-          else waiter.resolve();
-        }
-        return;
-      } catch (error) {
-        // Another process stored one of the keys after this batch looked (the next attempt sees a repeat),
-        // or the database broke a deadlock: the whole batch was rolled back and can run again.
-        const converted = driverException(this.orm, error);
-        const transient =
-          converted instanceof UniqueConstraintViolationException || converted instanceof DeadlockException;
-        if (transient && attempt < this.attempts) continue;
-        for (const waiter of waiters) waiter.reject(error);
-        return;
-      }
-    }
+    return this.batches.submit({ key: effectKey(orderId, 'reserve'), reservation: { orderId, moves } });
   }
 }
