@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -169,10 +169,42 @@ export async function graphql<T>(url: string, token: string, query: string, vari
   return body.data;
 }
 
+/** CPU seconds (user + system) from a /proc stat line; the name before the fields may hold spaces and parentheses. */
+function statCpuSeconds(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** CPU seconds (user + system) a process has used so far. */
 export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+export interface ThreadCpu {
+  main: number;
+  node: number;
+  core: number;
+}
+
+/**
+ * A Node worker process's CPU seconds so far by thread: its main thread (the API, the activities, the payload codec
+ * and the SDK's side of the bridge to its core), the other threads Node names `node` (the workflow sandbox's thread,
+ * V8's and libuv's helpers) and the rest (the SDK's core, in Rust). A thread that has ended is counted nowhere.
+ */
+export function threadCpuSeconds(pid: number): ThreadCpu {
+  const cpu: ThreadCpu = { main: 0, node: 0, core: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // ended between the listing and the read
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const thread = tid === String(pid) ? 'main' : name === 'node' ? 'node' : 'core';
+    cpu[thread] += statCpuSeconds(stat);
+  }
+  return cpu;
 }
 
 export function rssMiB(pid: number): number {

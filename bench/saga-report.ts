@@ -8,6 +8,11 @@ export interface Phase {
   p99Ms: number;
   /** Share of one core over the phase. */
   cpuPercent: { worker: number; server: number; bench: number };
+  /**
+   * CPU milliseconds per order: the worker's process by thread (bench/embedded-stack.ts threadCpuSeconds), and the
+   * dev server. Where the real saga's extra cost over a bare one lives.
+   */
+  cpuMsPerOrder: { workerMain: number; workerNode: number; workerCore: number; server: number };
   peakRssMiB: { worker: number; server: number };
 }
 
@@ -57,6 +62,14 @@ const METRICS = {
   serverCpuPay: (round) => round.pay.cpuPercent.server,
   benchCpuPlace: (round) => round.place.cpuPercent.bench,
   benchCpuPay: (round) => round.pay.cpuPercent.bench,
+  mainMsPlace: (round) => round.place.cpuMsPerOrder.workerMain,
+  mainMsPay: (round) => round.pay.cpuMsPerOrder.workerMain,
+  nodeMsPlace: (round) => round.place.cpuMsPerOrder.workerNode,
+  nodeMsPay: (round) => round.pay.cpuMsPerOrder.workerNode,
+  coreMsPlace: (round) => round.place.cpuMsPerOrder.workerCore,
+  coreMsPay: (round) => round.pay.cpuMsPerOrder.workerCore,
+  serverMsPlace: (round) => round.place.cpuMsPerOrder.server,
+  serverMsPay: (round) => round.pay.cpuMsPerOrder.server,
   workerPeakRssMiB: (round) => Math.max(round.place.peakRssMiB.worker, round.pay.peakRssMiB.worker),
   serverPeakRssMiB: (round) => Math.max(round.place.peakRssMiB.server, round.pay.peakRssMiB.server),
 } satisfies Record<string, (round: Round) => number>;
@@ -168,6 +181,25 @@ export function printReport(summary: ReturnType<typeof summarize>, heading: stri
         `${cell(run.serverCpuPlace, 0)} / ${cell(run.serverCpuPay, 0)}`,
         `${cell(run.benchCpuPlace, 0)} / ${cell(run.benchCpuPay, 0)}`,
         `${cell(run.workerPeakRssMiB, 0)} / ${cell(run.serverPeakRssMiB, 0)}`,
+      ]),
+    ]),
+  );
+  console.log();
+  console.log(
+    table([
+      [
+        'CPU ms per order (place / pay)',
+        'worker main thread',
+        "worker's other node threads",
+        "worker's core threads",
+        'dev server',
+      ],
+      ...runs.map(([key, run]) => [
+        variant(key, run),
+        `${cell(run.mainMsPlace)} / ${cell(run.mainMsPay)}`,
+        `${cell(run.nodeMsPlace)} / ${cell(run.nodeMsPay)}`,
+        `${cell(run.coreMsPlace)} / ${cell(run.coreMsPay)}`,
+        `${cell(run.serverMsPlace)} / ${cell(run.serverMsPay)}`,
       ]),
     ]),
   );

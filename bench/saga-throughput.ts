@@ -33,6 +33,7 @@ import {
   percentile,
   rssMiB,
   startEmbeddedStack,
+  threadCpuSeconds,
 } from './embedded-stack';
 import {
   type HistoryCount,
@@ -172,6 +173,7 @@ async function measuredPhase(
   }, RSS_SAMPLE_MS);
   const cpuBefore = {
     worker: cpuSeconds(pids.worker),
+    threads: threadCpuSeconds(pids.worker),
     server: cpuSeconds(pids.server),
     bench: process.cpuUsage(),
   };
@@ -188,7 +190,10 @@ async function measuredPhase(
   }
   const seconds = (performance.now() - started) / 1000;
   const bench = process.cpuUsage(cpuBefore.bench);
+  const threads = threadCpuSeconds(pids.worker);
+  const serverCpu = cpuSeconds(pids.server) - cpuBefore.server;
   const share = (cpu: number) => Math.round((cpu / seconds) * 1000) / 10;
+  const perOrderMs = (cpu: number) => Math.round((cpu / count) * 10_000) / 10;
   return {
     perSecond: count / seconds,
     seconds,
@@ -196,8 +201,14 @@ async function measuredPhase(
     p99Ms: percentile(latencies, 99),
     cpuPercent: {
       worker: share(cpuSeconds(pids.worker) - cpuBefore.worker),
-      server: share(cpuSeconds(pids.server) - cpuBefore.server),
+      server: share(serverCpu),
       bench: share((bench.user + bench.system) / 1e6),
+    },
+    cpuMsPerOrder: {
+      workerMain: perOrderMs(threads.main - cpuBefore.threads.main),
+      workerNode: perOrderMs(threads.node - cpuBefore.threads.node),
+      workerCore: perOrderMs(threads.core - cpuBefore.threads.core),
+      server: perOrderMs(serverCpu),
     },
     peakRssMiB: { worker: Math.round(peak.worker), server: Math.round(peak.server) },
   };
