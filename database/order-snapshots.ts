@@ -13,7 +13,7 @@ import { LRUCache } from 'lru-cache';
 import type { OrderState, OrderSummary } from '../common/order';
 import { databaseDate, databaseNowSql } from './clock';
 import { GroupCommit } from './group-commit';
-import { changedRows, type PlainTransaction, plainSql } from './plain-sql';
+import { type PlainTransaction, plainSql } from './plain-sql';
 import { pollUntil } from './poll-until';
 import { pauseUntilWritten, rowWritten } from './row-writes';
 import { databaseCall } from './unavailable';
@@ -63,11 +63,12 @@ function columnsOf(orm: MikroORM, { summary }: OrderRow) {
 }
 
 /** The row's columns, unless it holds a later version (the workflow's last state is written whatever it holds). */
-function updateRow(tx: PlainTransaction, row: OrderRow): Promise<number> {
+async function updateRow(tx: PlainTransaction, row: OrderRow): Promise<number> {
   const { summary, snapshot, ended } = row;
   const columns = { ...columnsOf(tx.orm, row), ...(snapshot ? { snapshot } : {}) };
   const target = tx.sql('order_summary').where('order_id', summary.orderId);
-  return (ended ? target : target.where('version', '<=', summary.version)).update(columns);
+  return (await tx.write((ended ? target : target.where('version', '<=', summary.version)).update(columns)))
+    .changes;
 }
 
 /**
@@ -92,7 +93,7 @@ async function writeRows(
       })
       .onConflict('order_id')
       .ignore();
-    if ((await changedRows(tx, insert)) === 0) await updateRow(tx, row);
+    if ((await tx.write(insert)).changes === 0) await updateRow(tx, row);
   }
   return rows.map(() => ({ status: 'fulfilled', value: undefined }));
 }

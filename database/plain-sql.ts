@@ -2,18 +2,53 @@
  * The ORM's own knex, for the statements written without entities: the API's hottest reads and the saga's hottest
  * writes, where hydrating entities into a unit of work cost more than the statements themselves. Same connection
  * pool, same isolation, the same tables MikroORM keeps up to date.
+ *
+ * In a transaction knex only builds the statements; the transaction runs them. On SQLite it runs them on the pool's
+ * one better-sqlite3 connection, synchronously, through prepared statements kept per connection: knex's own
+ * transaction and query runner doubled the CPU of a charge's transaction there, on the thread that also serves the
+ * API and the workflows (README, "Benchmarks"). On MySQL knex's transaction runs them, as it always did.
  */
 import { type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
-import { BaseSqlitePlatform, type Knex, type SqlEntityManager } from '@mikro-orm/knex';
+import { BaseSqlitePlatform, type Knex, knex, type SqlEntityManager } from '@mikro-orm/knex';
+import { LRUCache } from 'lru-cache';
+
+/** A statement built by knex: a query builder or a raw statement. */
+export type Statement = Knex.QueryBuilder | Knex.Raw;
+
+/** What a write did, as the driver counts it. */
+export interface WriteResult {
+  changes: number;
+  /** The id of the last row it inserted (an auto-increment key). */
+  insertId: number;
+}
 
 /** A transaction in plain SQL, with the ORM it runs on: its platform decides dates, locks and error codes. */
 export interface PlainTransaction {
   orm: MikroORM;
-  sql: Knex.Transaction;
+  /** Builds the statements, and cannot run them: `rows` and `write` run them in the transaction. */
+  sql: Knex;
+  rows<Row>(statement: Statement): Promise<Row[]>;
+  write(statement: Statement): Promise<WriteResult>;
 }
 
 export function plainSql(orm: MikroORM): Knex {
   return (orm.em as SqlEntityManager).getKnex();
+}
+
+const statementBuilders = new WeakMap<MikroORM, Knex>();
+
+/**
+ * A knex of the ORM's dialect without a connection: a statement awaited by mistake outside `rows` and `write` fails
+ * at once, where the ORM's knex would wait for the connection the transaction holds (SQLite's pool has one).
+ */
+function statementBuilder(orm: MikroORM): Knex {
+  let builder = statementBuilders.get(orm);
+  if (!builder) {
+    const { client } = plainSql(orm);
+    builder = knex({ ...client.config, client: client.constructor, connection: undefined, pool: undefined });
+    statementBuilders.set(orm, builder);
+  }
+  return builder;
 }
 
 export function isSqlite(orm: MikroORM): boolean {
@@ -21,17 +56,7 @@ export function isSqlite(orm: MikroORM): boolean {
 }
 
 export function inTransaction<T>(orm: MikroORM, work: (tx: PlainTransaction) => Promise<T>): Promise<T> {
-  return plainSql(orm).transaction((sql) => work({ orm, sql }));
-}
-
-/** Runs a write in the transaction and answers how many rows it changed, as the driver counts them. */
-export async function changedRows(tx: PlainTransaction, write: Knex.QueryBuilder): Promise<number> {
-  const { sql, bindings } = write.toSQL();
-  // knex answers a raw write as its driver does: better-sqlite3 with { changes }, mysql2 with [{ affectedRows }].
-  const result = await tx.sql.raw(sql, bindings);
-  return isSqlite(tx.orm)
-    ? (result as { changes: number }).changes
-    : (result as [{ affectedRows: number }])[0].affectedRows;
+  return isSqlite(orm) ? inSqliteTransaction(orm, work) : inKnexTransaction(orm, work);
 }
 
 /** The query as a locking read (FOR UPDATE); SQLite has a single writer and no such clause. */
@@ -46,4 +71,96 @@ export function driverException(orm: MikroORM, error: unknown): unknown {
 
 export function isDuplicateKey(orm: MikroORM, error: unknown): boolean {
   return driverException(orm, error) instanceof UniqueConstraintViolationException;
+}
+
+function compiled(statement: Statement): Knex.Sql {
+  return statement.toSQL() as Knex.Sql;
+}
+
+function inKnexTransaction<T>(orm: MikroORM, work: (tx: PlainTransaction) => Promise<T>): Promise<T> {
+  return plainSql(orm).transaction((transaction) => {
+    // mysql2 answers a raw statement with [rows, fields] for a read and [{ affectedRows, insertId }] for a write.
+    const run = async (statement: Statement) => {
+      const { sql, bindings } = compiled(statement);
+      return ((await transaction.raw(sql, bindings)) as unknown[])[0];
+    };
+    return work({
+      orm,
+      sql: statementBuilder(orm),
+      rows: async <Row>(statement: Statement) => (await run(statement)) as Row[],
+      write: async (statement) => {
+        const { affectedRows, insertId } = (await run(statement)) as {
+          affectedRows: number;
+          insertId: number;
+        };
+        return { changes: affectedRows, insertId };
+      },
+    });
+  });
+}
+
+/** The part of a better-sqlite3 connection a transaction uses. */
+interface SqliteConnection {
+  inTransaction: boolean;
+  exec(sql: string): void;
+  prepare(sql: string): SqliteStatement;
+}
+
+interface SqliteStatement {
+  all(bindings: unknown[]): unknown[];
+  run(bindings: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+}
+
+/** Prepared statements by SQL text, per connection; batches of other sizes are other texts, so the cache is bounded. */
+const preparedStatements = new WeakMap<SqliteConnection, LRUCache<string, SqliteStatement>>();
+
+/** A binding as better-sqlite3 takes it, the conversions knex's driver makes: dates in ms, booleans as 0 and 1. */
+function sqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'boolean') return Number(value);
+  return value ?? null;
+}
+
+async function inSqliteTransaction<T>(orm: MikroORM, work: (tx: PlainTransaction) => Promise<T>): Promise<T> {
+  const { client } = plainSql(orm);
+  const connection: SqliteConnection = await client.acquireConnection();
+  let prepared = preparedStatements.get(connection);
+  if (!prepared) {
+    prepared = new LRUCache({ max: 256 });
+    preparedStatements.set(connection, prepared);
+  }
+  const cache = prepared;
+  const prepare = (statement: Statement) => {
+    const { sql, bindings } = compiled(statement);
+    let runnable = cache.get(sql);
+    if (!runnable) {
+      runnable = connection.prepare(sql);
+      cache.set(sql, runnable);
+    }
+    return { runnable, values: bindings.map(sqliteValue) };
+  };
+  try {
+    // Immediate: the write lock is taken now, so a writer in another process makes this wait, not fail half-way.
+    connection.exec('begin immediate');
+    const result = await work({
+      orm,
+      sql: statementBuilder(orm),
+      rows: async <Row>(statement: Statement) => {
+        const { runnable, values } = prepare(statement);
+        return runnable.all(values) as Row[];
+      },
+      write: async (statement) => {
+        const { runnable, values } = prepare(statement);
+        const { changes, lastInsertRowid } = runnable.run(values);
+        return { changes, insertId: Number(lastInsertRowid) };
+      },
+    });
+    connection.exec('commit');
+    return result;
+  } catch (error) {
+    if (connection.inTransaction) connection.exec('rollback');
+    throw error;
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }

@@ -27,11 +27,13 @@ function keyWriter(
   batches: string[][],
   refuse: (key: string) => boolean = () => false,
 ): BatchWrite<string, number> {
-  return async ({ sql }, keys) => {
+  return async (tx, keys) => {
     batches.push([...keys]);
     for (const key of keys) {
       if (refuse(key)) throw new Error(`cannot store ${key}`);
-      await sql('idempotency_key').insert({ key, result: 'null', created_at: new Date().toISOString() });
+      await tx.write(
+        tx.sql('idempotency_key').insert({ key, result: 'null', created_at: new Date().toISOString() }),
+      );
     }
     return keys.map((key) => ({ status: 'fulfilled', value: key.length }));
   };
@@ -73,11 +75,14 @@ describe('group commit', () => {
     const batches: string[][] = [];
     const write: BatchWrite<string, string> = async (tx, keys) => {
       batches.push([...keys]);
-      const taken = new Set(await tx.sql('idempotency_key').whereIn('key', keys).pluck('key'));
+      const rows = await tx.rows<{ key: string }>(
+        tx.sql('idempotency_key').whereIn('key', keys).select('key'),
+      );
+      const taken = new Set(rows.map((row) => row.key));
       // The first attempt does not look, as a batch racing another process's insert would not have seen it.
       for (const key of keys) {
         if (batches.length > 1 && taken.has(key)) continue;
-        await tx.sql('idempotency_key').insert({ key, result: 'null', created_at: '2026-11-28' });
+        await tx.write(tx.sql('idempotency_key').insert({ key, result: 'null', created_at: '2026-11-28' }));
       }
       return keys.map((key) => ({ status: 'fulfilled', value: taken.has(key) ? 'repeat' : 'stored' }));
     };

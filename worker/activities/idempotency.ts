@@ -10,9 +10,11 @@ import { storedNow } from '../../database/clock';
 import { inTransaction, isDuplicateKey, type PlainTransaction, plainSql } from '../../database/plain-sql';
 
 /** Stores keys not used before, with no answer yet; fails on the unique index when one is taken. */
-export async function insertKeys({ orm, sql }: PlainTransaction, keys: readonly string[]): Promise<void> {
-  const createdAt = storedNow(orm);
-  await sql('idempotency_key').insert(keys.map((key) => ({ key, result: 'null', created_at: createdAt })));
+export async function insertKeys(tx: PlainTransaction, keys: readonly string[]): Promise<void> {
+  const createdAt = storedNow(tx.orm);
+  await tx.write(
+    tx.sql('idempotency_key').insert(keys.map((key) => ({ key, result: 'null', created_at: createdAt }))),
+  );
 }
 
 /**
@@ -31,10 +33,12 @@ export async function runOnce<T>(
       await insertKeys(tx, [key]);
       const result = await effect(tx);
       if (result !== undefined)
-        await tx
-          .sql('idempotency_key')
-          .where({ key })
-          .update({ result: JSON.stringify(result) });
+        await tx.write(
+          tx
+            .sql('idempotency_key')
+            .where({ key })
+            .update({ result: JSON.stringify(result) }),
+        );
       return result;
     });
   } catch (error) {

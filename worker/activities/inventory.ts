@@ -32,23 +32,27 @@ async function moveLines(
   stock: { from: StockColumn; to: StockColumn },
 ): Promise<number> {
   // A locking read sees the latest committed lines, not the transaction's snapshot.
-  const lines: { id: number; sku: string; quantity: number }[] = await forUpdate(
-    tx,
-    tx
-      .sql('reservation_line')
-      .where({ order_id: orderId, status: lineStatus.from })
-      .orderBy('sku')
-      .select('id', 'sku', 'quantity'),
+  const lines = await tx.rows<{ id: number; sku: string; quantity: number }>(
+    forUpdate(
+      tx,
+      tx
+        .sql('reservation_line')
+        .where({ order_id: orderId, status: lineStatus.from })
+        .orderBy('sku')
+        .select('id', 'sku', 'quantity'),
+    ),
   );
   if (lines.length === 0) return 0;
   // Written before the product rows are locked, so the hot locks are held for as few statements as possible.
-  await tx
-    .sql('reservation_line')
-    .whereIn(
-      'id',
-      lines.map((line) => line.id),
-    )
-    .update({ status: lineStatus.to });
+  await tx.write(
+    tx
+      .sql('reservation_line')
+      .whereIn(
+        'id',
+        lines.map((line) => line.id),
+      )
+      .update({ status: lineStatus.to }),
+  );
   await lockProducts(
     tx,
     lines.map((line) => line.sku),

@@ -18,12 +18,14 @@ export async function queueNotification(
   message: string,
 ): Promise<void> {
   if (!(await claimKey(tx, notificationKey(orderId, kind)))) return;
-  await tx.sql('outbox_message').insert({
-    order_id: orderId,
-    kind,
-    payload: JSON.stringify({ customerId, message }),
-    created_at: storedNow(tx.orm),
-  });
+  await tx.write(
+    tx.sql('outbox_message').insert({
+      order_id: orderId,
+      kind,
+      payload: JSON.stringify({ customerId, message }),
+      created_at: storedNow(tx.orm),
+    }),
+  );
 }
 
 export function notificationActivities(orm: MikroORM) {

@@ -83,16 +83,18 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     }
     const chargeId = await runOnce(this.orm, idempotencyKey, async (tx) => {
       const id = `ch_${shortHash(idempotencyKey, 16).toLowerCase()}`;
-      await tx.sql('payment').insert({
-        idempotency_key: idempotencyKey,
-        order_id: orderId,
-        charge_id: id,
-        method: paymentMethod,
-        amount_cents: amountCents,
-        refunded_cents: 0,
-        status: 'CHARGED',
-        created_at: storedNow(tx.orm),
-      });
+      await tx.write(
+        tx.sql('payment').insert({
+          idempotency_key: idempotencyKey,
+          order_id: orderId,
+          charge_id: id,
+          method: paymentMethod,
+          amount_cents: amountCents,
+          refunded_cents: 0,
+          status: 'CHARGED',
+          created_at: storedNow(tx.orm),
+        }),
+      );
       return id;
     });
     await this.answerSlowly();
@@ -103,19 +105,22 @@ export class SimulatedPaymentGateway implements PaymentGateway {
     const refunded = await runOnce(this.orm, idempotencyKey, async (tx) => {
       if (await claimKey(tx, chargeKey)) return 0;
       // A locking read: it sees a charge committed after this transaction began.
-      const payment: { id: number; amount_cents: number; refunded_cents: number } | undefined =
-        await forUpdate(
+      const [payment] = await tx.rows<{ id: number; amount_cents: number; refunded_cents: number }>(
+        forUpdate(
           tx,
           tx
             .sql('payment')
             .where({ order_id: orderId, status: 'CHARGED' })
             .first('id', 'amount_cents', 'refunded_cents'),
-        );
+        ),
+      );
       if (!payment) return 0;
-      await tx
-        .sql('payment')
-        .where({ id: payment.id })
-        .update({ refunded_cents: payment.amount_cents, status: 'REFUNDED' });
+      await tx.write(
+        tx
+          .sql('payment')
+          .where({ id: payment.id })
+          .update({ refunded_cents: payment.amount_cents, status: 'REFUNDED' }),
+      );
       return Number(payment.amount_cents) - Number(payment.refunded_cents);
     });
     await this.answerSlowly();

@@ -45,10 +45,12 @@ async function writeBatch(
   const left = await lockProducts(tx, skus);
   // Looked up only once the rows are locked: a worker writing one of these keys holds the same rows, so it has
   // committed by now, and this is the transaction's first plain read, so its snapshot starts after that commit.
-  const stored: { key: string }[] = await tx
-    .sql('idempotency_key')
-    .whereIn('key', [...batch.keys()])
-    .select('key');
+  const stored = await tx.rows<{ key: string }>(
+    tx
+      .sql('idempotency_key')
+      .whereIn('key', [...batch.keys()])
+      .select('key'),
+  );
   const repeats = new Set(stored.map((row) => row.key));
   const fresh = [...batch].filter(([key]) => !repeats.has(key));
   const refusals = new Map<string, BusinessError>();
@@ -68,14 +70,16 @@ async function writeBatch(
     tx,
     accepted.map(([key]) => key),
   );
-  await tx.sql('reservation_line').insert(
-    accepted.flatMap(([, { orderId, moves }]) =>
-      moves.map((move) => ({
-        order_id: orderId,
-        sku: move.sku,
-        quantity: move.quantity,
-        status: 'RESERVED',
-      })),
+  await tx.write(
+    tx.sql('reservation_line').insert(
+      accepted.flatMap(([, { orderId, moves }]) =>
+        moves.map((move) => ({
+          order_id: orderId,
+          sku: move.sku,
+          quantity: move.quantity,
+          status: 'RESERVED',
+        })),
+      ),
     ),
   );
   await moveStock(

@@ -44,16 +44,18 @@ async function book(
 ): Promise<CreatedShipment> {
   const prefix = kind === 'RETURN' ? 'RET' : 'OF';
   const trackingNumber = `${prefix}-${warehouse.toUpperCase()}-${shortHash(idempotencyKey)}`;
-  const [id] = await tx.sql('shipment').insert({
-    idempotency_key: idempotencyKey,
-    order_id: orderId,
-    warehouse,
-    tracking_number: trackingNumber,
-    kind,
-    status: 'CREATED',
-    created_at: storedNow(tx.orm),
-  });
-  return { id: String(id), warehouse, trackingNumber, status: 'CREATED' };
+  const { insertId } = await tx.write(
+    tx.sql('shipment').insert({
+      idempotency_key: idempotencyKey,
+      order_id: orderId,
+      warehouse,
+      tracking_number: trackingNumber,
+      kind,
+      status: 'CREATED',
+      created_at: storedNow(tx.orm),
+    }),
+  );
+  return { id: String(insertId), warehouse, trackingNumber, status: 'CREATED' };
 }
 
 export class SimulatedCarrier implements Carrier {
@@ -71,18 +73,22 @@ export class SimulatedCarrier implements Carrier {
     return runOnce(this.orm, idempotencyKey, async (tx) => {
       for (const key of bookingKeys) await claimKey(tx, key);
       // A locking read: it sees a booking committed after this transaction began.
-      const booked: { id: number }[] = await forUpdate(
-        tx,
-        tx.sql('shipment').where({ order_id: orderId, kind: 'OUTBOUND', status: 'CREATED' }).select('id'),
+      const booked = await tx.rows<{ id: number }>(
+        forUpdate(
+          tx,
+          tx.sql('shipment').where({ order_id: orderId, kind: 'OUTBOUND', status: 'CREATED' }).select('id'),
+        ),
       );
       if (booked.length === 0) return 0;
-      await tx
-        .sql('shipment')
-        .whereIn(
-          'id',
-          booked.map((row) => row.id),
-        )
-        .update({ status: 'CANCELLED' });
+      await tx.write(
+        tx
+          .sql('shipment')
+          .whereIn(
+            'id',
+            booked.map((row) => row.id),
+          )
+          .update({ status: 'CANCELLED' }),
+      );
       return booked.length;
     });
   }

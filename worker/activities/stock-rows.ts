@@ -22,13 +22,15 @@ export async function lockProducts(
   tx: PlainTransaction,
   skus: readonly string[],
 ): Promise<Map<string, number>> {
-  const rows: { sku: string; available: number }[] = await forUpdate(
-    tx,
-    tx
-      .sql('product')
-      .whereIn('sku', [...skus])
-      .orderBy('sku')
-      .select('sku', 'available'),
+  const rows = await tx.rows<{ sku: string; available: number }>(
+    forUpdate(
+      tx,
+      tx
+        .sql('product')
+        .whereIn('sku', [...skus])
+        .orderBy('sku')
+        .select('sku', 'available'),
+    ),
   );
   return new Map(rows.map((row) => [row.sku, Number(row.available)]));
 }
@@ -38,7 +40,7 @@ export async function lockProducts(
  * single round trip whatever the number of SKUs. Relative arithmetic, so it never depends on a stale read.
  */
 export async function moveStock(
-  { sql }: PlainTransaction,
+  tx: PlainTransaction,
   moves: readonly StockMove[],
   from: StockColumn,
   to: StockColumn,
@@ -46,8 +48,10 @@ export async function moveStock(
   const cases = moves.map(() => 'when ? then ?').join(' ');
   const pairs = moves.flatMap((move) => [move.sku, move.quantity]);
   const skus = moves.map((move) => move.sku);
-  await sql.raw(
-    `update product set ${from} = ${from} - (case sku ${cases} end), ${to} = ${to} + (case sku ${cases} end) where sku in (${skus.map(() => '?').join(', ')})`,
-    [...pairs, ...pairs, ...skus],
+  await tx.write(
+    tx.sql.raw(
+      `update product set ${from} = ${from} - (case sku ${cases} end), ${to} = ${to} + (case sku ${cases} end) where sku in (${skus.map(() => '?').join(', ')})`,
+      [...pairs, ...pairs, ...skus],
+    ),
   );
 }
