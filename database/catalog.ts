@@ -4,7 +4,7 @@ import { InputError } from '../common/outcomes';
 import type { Product, ProductInput } from '../common/product';
 import { productInputProblems } from '../common/validation';
 import { ProductSchema } from './entities';
-import { plainSql } from './plain-sql';
+import { readRows, statementBuilder } from './plain-sql';
 import { databaseCall } from './unavailable';
 
 const DEFAULT_WAREHOUSE = 'eu-west';
@@ -61,8 +61,8 @@ function productOf(row: ProductRow): Product {
  * and hydrating entities into a unit of work costs several times the query itself (see the README's figures).
  */
 export async function listProducts(orm: MikroORM): Promise<Product[]> {
-  const rows: ProductRow[] = await databaseCall(orm, 'list products', () =>
-    plainSql(orm)('product').orderBy('sku').select(PRODUCT_COLUMNS),
+  const rows = await databaseCall(orm, 'list products', () =>
+    readRows<ProductRow>(orm, statementBuilder(orm)('product').orderBy('sku').select(PRODUCT_COLUMNS)),
   );
   return rows.map(productOf);
 }
@@ -70,11 +70,14 @@ export async function listProducts(orm: MikroORM): Promise<Product[]> {
 /** The products among `skus` that exist, in SKU order; unknown SKUs are absent. Plain SQL too: every order prices. */
 export async function findProducts(orm: MikroORM, skus: readonly string[]): Promise<Product[]> {
   if (skus.length === 0) return [];
-  const rows: ProductRow[] = await databaseCall(orm, 'find products', () =>
-    plainSql(orm)('product')
-      .whereIn('sku', [...skus])
-      .orderBy('sku')
-      .select(PRODUCT_COLUMNS),
+  const rows = await databaseCall(orm, 'find products', () =>
+    readRows<ProductRow>(
+      orm,
+      statementBuilder(orm)('product')
+        .whereIn('sku', [...skus])
+        .orderBy('sku')
+        .select(PRODUCT_COLUMNS),
+    ),
   );
   return rows.map(productOf);
 }

@@ -4,7 +4,7 @@
  * and a unit of work cost fifteen times the query.
  */
 import type { MikroORM } from '@mikro-orm/core';
-import { plainSql } from './plain-sql';
+import { readRows, statementBuilder } from './plain-sql';
 import { databaseCall } from './unavailable';
 
 export interface OrderChange {
@@ -30,38 +30,44 @@ const changeOf = (row: ChangeRow): OrderChange => ({
 });
 
 export function orderChangeLog(orm: MikroORM) {
-  const table = () => plainSql(orm)<ChangeRow>('order_summary');
+  const table = () => statementBuilder(orm)<ChangeRow>('order_summary');
   return {
     /** The time of the newest change (database clock), 0 when the table is empty. */
     async latestChange(): Promise<number> {
       const [row] = await databaseCall(orm, 'read the newest order change', () =>
-        table().max({ latest: 'changed_at' }),
+        readRows<{ latest: number | string | null }>(orm, table().max({ latest: 'changed_at' })),
       );
       return Number(row?.latest ?? 0);
     },
 
     /** Rows changed after `from`, oldest change first, at most `limit` (an index range scan on changed_at). */
     async changedSince(from: ChangeCursor, limit: number): Promise<OrderChange[]> {
-      const rows: ChangeRow[] = await databaseCall(orm, 'read the changed orders', () =>
-        table()
-          .select('order_id', 'version', 'changed_at')
-          .where('changed_at', '>', from.changedAt)
-          .orWhere((same) => same.where('changed_at', from.changedAt).where('order_id', '>', from.orderId))
-          .orderBy([
-            { column: 'changed_at', order: 'asc' },
-            { column: 'order_id', order: 'asc' },
-          ])
-          .limit(limit),
+      const rows = await databaseCall(orm, 'read the changed orders', () =>
+        readRows<ChangeRow>(
+          orm,
+          table()
+            .select('order_id', 'version', 'changed_at')
+            .where('changed_at', '>', from.changedAt)
+            .orWhere((same) => same.where('changed_at', from.changedAt).where('order_id', '>', from.orderId))
+            .orderBy([
+              { column: 'changed_at', order: 'asc' },
+              { column: 'order_id', order: 'asc' },
+            ])
+            .limit(limit),
+        ),
       );
       return rows.map(changeOf);
     },
 
     /** The versions the order table holds for these orders (absent: no row yet). */
     async versionsOf(orderIds: readonly string[]): Promise<Map<string, number>> {
-      const rows: ChangeRow[] = await databaseCall(orm, 'read the versions of watched orders', () =>
-        table()
-          .select('order_id', 'version', 'changed_at')
-          .whereIn('order_id', [...orderIds]),
+      const rows = await databaseCall(orm, 'read the versions of watched orders', () =>
+        readRows<ChangeRow>(
+          orm,
+          table()
+            .select('order_id', 'version', 'changed_at')
+            .whereIn('order_id', [...orderIds]),
+        ),
       );
       return new Map(rows.map((row) => [row.order_id, Number(row.version)]));
     },

@@ -6,7 +6,7 @@ import { InputError } from '../common/outcomes';
 import { databaseDate } from './clock';
 import { OrderSummarySchema } from './entities';
 import { parseSnapshot } from './order-snapshots';
-import { plainSql } from './plain-sql';
+import { readRows, statementBuilder } from './plain-sql';
 import { pollUntil } from './poll-until';
 import { pauseUntilWritten } from './row-writes';
 import { databaseCall } from './unavailable';
@@ -60,8 +60,7 @@ function viewOf(row: ListedRow): OrderView {
  * 50 rows hydrated into a unit of work cost ten times the query.
  */
 export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<OrderListPage> {
-  const knex = plainSql(orm);
-  const select = knex<ListedRow>('order_summary')
+  const select = statementBuilder(orm)<ListedRow>('order_summary')
     .select(
       'order_id',
       'customer_id',
@@ -88,7 +87,7 @@ export async function listOrders(orm: MikroORM, query: OrderListQuery): Promise<
         .orWhere((same) => same.where('created_at', at).where('order_id', '<', orderId)),
     );
   }
-  const rows: ListedRow[] = await databaseCall(orm, 'list orders', () => select);
+  const rows = await databaseCall(orm, 'list orders', () => readRows<ListedRow>(orm, select));
   return {
     rows: rows.slice(0, query.first).map((row) => ({ cursor: cursorOf(row), order: viewOf(row) })),
     hasNextPage: rows.length > query.first,
@@ -123,10 +122,11 @@ export function waitUntilListed(orm: MikroORM, state: OrderState, timeoutMs: num
 
 async function isListed(orm: MikroORM, state: OrderState): Promise<boolean> {
   const { orderId } = state;
-  const rows: { version: number }[] = await databaseCall(
-    orm,
-    `order ${orderId}: read its order-list row`,
-    () => orm.em.getConnection().execute('select version from order_summary where order_id = ?', [orderId]),
+  const rows = await databaseCall(orm, `order ${orderId}: read its order-list row`, () =>
+    readRows<{ version: number }>(
+      orm,
+      statementBuilder(orm)('order_summary').where('order_id', orderId).select('version'),
+    ),
   );
   const row = rows[0];
   if (row && row.version >= state.version) return true;

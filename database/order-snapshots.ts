@@ -13,7 +13,7 @@ import { LRUCache } from 'lru-cache';
 import type { OrderState, OrderSummary } from '../common/order';
 import { databaseDate, databaseNowSql } from './clock';
 import { GroupCommit } from './group-commit';
-import { type PlainTransaction, plainSql } from './plain-sql';
+import { type PlainTransaction, readRows, statementBuilder } from './plain-sql';
 import { pollUntil } from './poll-until';
 import { pauseUntilWritten, rowWritten } from './row-writes';
 import { databaseCall } from './unavailable';
@@ -58,7 +58,7 @@ function columnsOf(orm: MikroORM, { summary }: OrderRow) {
     total_cents: summary.totalCents,
     created_at: databaseDate(orm, new Date(summary.createdAt)),
     updated_at: databaseDate(orm, new Date(summary.updatedAt)),
-    changed_at: plainSql(orm).raw(databaseNowSql(orm)),
+    changed_at: statementBuilder(orm).raw(databaseNowSql(orm)),
   };
 }
 
@@ -104,11 +104,10 @@ async function writeRows(
  */
 export async function readOrderSnapshot(orm: MikroORM, orderId: string): Promise<OrderState | null> {
   const [row] = await databaseCall(orm, `order ${orderId}: read its snapshot`, () =>
-    orm.em
-      .getConnection()
-      .execute<{ snapshot: string | null }[]>('select snapshot from order_summary where order_id = ?', [
-        orderId,
-      ]),
+    readRows<{ snapshot: string | null }>(
+      orm,
+      statementBuilder(orm)('order_summary').where('order_id', orderId).select('snapshot'),
+    ),
   );
   return parseSnapshot(orderId, row?.snapshot ?? null);
 }

@@ -1,13 +1,12 @@
 /**
- * The ORM's own knex, for the statements written without entities: the API's hottest reads and the saga's hottest
- * writes, where hydrating entities into a unit of work cost more than the statements themselves. Same connection
- * pool, same isolation, the same tables MikroORM keeps up to date.
+ * The statements written without entities, on the ORM's connection pool: the API's hottest reads and the saga's
+ * hottest writes, where hydrating entities into a unit of work cost more than the statements themselves. Same
+ * isolation, the same tables MikroORM keeps up to date.
  *
- * In a transaction knex only builds the statements; the transaction runs them. On SQLite it runs them on the pool's
- * one better-sqlite3 connection, synchronously, through prepared statements kept per connection: knex's own
- * transaction and query runner doubled the CPU of a charge's transaction there, on the thread that also serves the
- * API and the workflows (README, "Benchmarks"). On MySQL knex's transaction runs them, as it always did.
- */
+ * knex only builds the statements; `readRows` and the transactions run them. On SQLite they run on the pool's one
+ * better-sqlite3 connection, synchronously, through prepared statements kept per connection: knex's own transaction
+ * and query runner doubled the CPU of a charge's transaction there, on the thread that also serves the API and the
+ * workflows (README, "Benchmarks"). On MySQL knex runs them, as it always did. */
 import { type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { BaseSqlitePlatform, type Knex, knex, type SqlEntityManager } from '@mikro-orm/knex';
 import { LRUCache } from 'lru-cache';
@@ -38,10 +37,11 @@ export function plainSql(orm: MikroORM): Knex {
 const statementBuilders = new WeakMap<MikroORM, Knex>();
 
 /**
- * A knex of the ORM's dialect without a connection: a statement awaited by mistake outside `rows` and `write` fails
- * at once, where the ORM's knex would wait for the connection the transaction holds (SQLite's pool has one).
+ * Builds statements for `readRows` and transactions: a knex of the ORM's dialect without a connection, so a
+ * statement awaited by mistake fails at once, where the ORM's knex would wait for the connection a transaction
+ * holds (SQLite's pool has one).
  */
-function statementBuilder(orm: MikroORM): Knex {
+export function statementBuilder(orm: MikroORM): Knex {
   let builder = statementBuilders.get(orm);
   if (!builder) {
     const { client } = plainSql(orm);
@@ -99,7 +99,7 @@ function inKnexTransaction<T>(orm: MikroORM, work: (tx: PlainTransaction) => Pro
   });
 }
 
-/** The part of a better-sqlite3 connection a transaction uses. */
+/** The part of a better-sqlite3 connection plain SQL uses. */
 interface SqliteConnection {
   inTransaction: boolean;
   exec(sql: string): void;
@@ -121,46 +121,80 @@ function sqliteValue(value: unknown): unknown {
   return value ?? null;
 }
 
-async function inSqliteTransaction<T>(orm: MikroORM, work: (tx: PlainTransaction) => Promise<T>): Promise<T> {
-  const { client } = plainSql(orm);
-  const connection: SqliteConnection = await client.acquireConnection();
-  let prepared = preparedStatements.get(connection);
-  if (!prepared) {
-    prepared = new LRUCache({ max: 256 });
-    preparedStatements.set(connection, prepared);
+/** Runs statements on one better-sqlite3 connection, each prepared once per connection. */
+function sqliteRunner(connection: SqliteConnection) {
+  let cache = preparedStatements.get(connection);
+  if (!cache) {
+    cache = new LRUCache({ max: 256 });
+    preparedStatements.set(connection, cache);
   }
-  const cache = prepared;
+  const prepared = cache;
   const prepare = (statement: Statement) => {
     const { sql, bindings } = compiled(statement);
-    let runnable = cache.get(sql);
+    let runnable = prepared.get(sql);
     if (!runnable) {
       runnable = connection.prepare(sql);
-      cache.set(sql, runnable);
+      prepared.set(sql, runnable);
     }
     return { runnable, values: bindings.map(sqliteValue) };
   };
+  return {
+    rows<Row>(statement: Statement): Row[] {
+      const { runnable, values } = prepare(statement);
+      return runnable.all(values) as Row[];
+    },
+    write(statement: Statement): WriteResult {
+      const { runnable, values } = prepare(statement);
+      const { changes, lastInsertRowid } = runnable.run(values);
+      return { changes, insertId: Number(lastInsertRowid) };
+    },
+  };
+}
+
+/** Runs `work` on the pool's better-sqlite3 connection, held until it ends. */
+async function withSqliteConnection<T>(
+  orm: MikroORM,
+  work: (connection: SqliteConnection) => Promise<T> | T,
+) {
+  const { client } = plainSql(orm);
+  const connection: SqliteConnection = await client.acquireConnection();
   try {
-    // Immediate: the write lock is taken now, so a writer in another process makes this wait, not fail half-way.
-    connection.exec('begin immediate');
-    const result = await work({
-      orm,
-      sql: statementBuilder(orm),
-      rows: async <Row>(statement: Statement) => {
-        const { runnable, values } = prepare(statement);
-        return runnable.all(values) as Row[];
-      },
-      write: async (statement) => {
-        const { runnable, values } = prepare(statement);
-        const { changes, lastInsertRowid } = runnable.run(values);
-        return { changes, insertId: Number(lastInsertRowid) };
-      },
-    });
-    connection.exec('commit');
-    return result;
-  } catch (error) {
-    if (connection.inTransaction) connection.exec('rollback');
-    throw error;
+    return await work(connection);
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/**
+ * The rows a read answers, outside any transaction. On SQLite through the connection's prepared statements: the
+ * API's reads of an order and the status feed's reads run on the thread that serves everything else.
+ */
+export function readRows<Row>(orm: MikroORM, statement: Statement): Promise<Row[]> {
+  if (isSqlite(orm))
+    return withSqliteConnection(orm, (connection) => sqliteRunner(connection).rows<Row>(statement));
+  const { sql, bindings } = compiled(statement);
+  return plainSql(orm)
+    .raw(sql, bindings)
+    .then((answer: [Row[]]) => answer[0]);
+}
+
+function inSqliteTransaction<T>(orm: MikroORM, work: (tx: PlainTransaction) => Promise<T>): Promise<T> {
+  return withSqliteConnection(orm, async (connection) => {
+    const runner = sqliteRunner(connection);
+    try {
+      // Immediate: the write lock is taken now, so a writer in another process makes this wait, not fail half-way.
+      connection.exec('begin immediate');
+      const result = await work({
+        orm,
+        sql: statementBuilder(orm),
+        rows: async <Row>(statement: Statement) => runner.rows<Row>(statement),
+        write: async (statement) => runner.write(statement),
+      });
+      connection.exec('commit');
+      return result;
+    } catch (error) {
+      if (connection.inTransaction) connection.exec('rollback');
+      throw error;
+    }
+  });
 }

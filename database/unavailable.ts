@@ -9,6 +9,7 @@ import {
 } from '@mikro-orm/core';
 import { TemporarilyUnavailableError } from '../common/outcomes';
 import { redactSecrets } from '../common/redact';
+import { driverException } from './plain-sql';
 
 /** Socket, driver and pool codes of a database that is unreachable, restarting, overloaded or busy. */
 const UNAVAILABLE_CODES: ReadonlySet<string> = new Set([
@@ -44,12 +45,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /**
- * For a driver error the server did not send, which can hide a lost connection, asks the database itself: the
- * probe's error when it is gone, else undefined. (knex, for one, reports a BEGIN that failed on a dead pooled
- * connection only as "Transaction query already complete", the connection error not chained.)
+ * For a driver error the server did not send (raw from the driver or as MikroORM classed it), which can hide a lost
+ * connection, asks the database itself: the probe's error when it is gone, else undefined. (knex, for one, reports
+ * a BEGIN that failed on a dead pooled connection only as "Transaction query already complete", the connection error
+ * not chained.)
  */
 async function probedUnavailability(orm: MikroORM, error: unknown): Promise<unknown> {
-  if (!(error instanceof DriverException) || error instanceof ServerException) return undefined;
+  const classified = driverException(orm, error);
+  if (!(classified instanceof DriverException) || classified instanceof ServerException) return undefined;
   try {
     await orm.em.getConnection().execute('select 1');
     return undefined;

@@ -1,7 +1,7 @@
 /**
- * Plain-SQL transactions on both databases: knex builds the statements and the transaction runs them (on SQLite
- * through the connection's prepared statements, on MySQL through knex's transaction), with the same answers, the
- * same all-or-nothing commit, and a statement run outside the transaction refused instead of left waiting.
+ * Plain SQL on both databases: knex builds the statements, and reads and transactions run them (on SQLite through
+ * the connection's prepared statements, on MySQL through knex), with the same answers, the same all-or-nothing
+ * commit, and a statement awaited on its own refused instead of left waiting.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import type { MikroORM } from '@mikro-orm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openOrm } from '../../database/orm';
-import { inTransaction, isDuplicateKey, plainSql } from '../../database/plain-sql';
+import {
+  inTransaction,
+  isDuplicateKey,
+  plainSql,
+  readRows,
+  statementBuilder,
+} from '../../database/plain-sql';
 import { createTestOrm, type TestDatabase } from '../support/database';
 
 let directory: string;
@@ -38,7 +44,7 @@ const keysLike = async (orm: MikroORM, prefix: string) =>
     .orderBy('key')
     .pluck('key')) as string[];
 
-describe.each(databases)('a plain-SQL transaction on %s', (_name, ormOf) => {
+describe.each(databases)('plain SQL on %s', (_name, ormOf) => {
   it('answers rows, changed-row counts and inserted ids, and commits them together', async () => {
     const orm = ormOf();
     const answers = await inTransaction(orm, async (tx) => {
@@ -95,6 +101,32 @@ describe.each(databases)('a plain-SQL transaction on %s', (_name, ormOf) => {
       tx.write(tx.sql('idempotency_key').insert({ key: 'undone-2', result: 'null', created_at: new Date() })),
     );
     expect(await keysLike(orm, 'undone-')).toEqual(['undone-2']);
+  });
+
+  it('reads rows outside a transaction through the same statements, committed ones only', async () => {
+    const orm = ormOf();
+    const read = () =>
+      readRows<{ key: string; result: string }>(
+        orm,
+        statementBuilder(orm)('idempotency_key')
+          .where('key', 'like', 'read-%')
+          .orderBy('key')
+          .select('key', 'result'),
+      );
+    await inTransaction(orm, (tx) =>
+      tx.write(
+        tx
+          .sql('idempotency_key')
+          .insert(['read-b', 'read-a'].map((key) => ({ key, result: `"${key}"`, created_at: new Date() }))),
+      ),
+    );
+    expect(await read()).toEqual([
+      { key: 'read-a', result: '"read-a"' },
+      { key: 'read-b', result: '"read-b"' },
+    ]);
+    expect(
+      await readRows(orm, statementBuilder(orm)('idempotency_key').where('key', 'read-none').select('key')),
+    ).toEqual([]);
   });
 
   it('refuses a statement awaited outside rows and write instead of waiting for the connection', async () => {

@@ -7,7 +7,13 @@
  */
 import type { MikroORM } from '@mikro-orm/core';
 import { storedNow } from '../../database/clock';
-import { inTransaction, isDuplicateKey, type PlainTransaction, plainSql } from '../../database/plain-sql';
+import {
+  inTransaction,
+  isDuplicateKey,
+  type PlainTransaction,
+  readRows,
+  statementBuilder,
+} from '../../database/plain-sql';
 
 /** Stores keys not used before, with no answer yet; fails on the unique index when one is taken. */
 export async function insertKeys(tx: PlainTransaction, keys: readonly string[]): Promise<void> {
@@ -43,9 +49,10 @@ export async function runOnce<T>(
     });
   } catch (error) {
     if (!isDuplicateKey(orm, error)) throw error;
-    const earlier: { result: string } | undefined = await plainSql(orm)('idempotency_key')
-      .where({ key })
-      .first('result');
+    const [earlier] = await readRows<{ result: string }>(
+      orm,
+      statementBuilder(orm)('idempotency_key').where({ key }).first('result'),
+    );
     if (!earlier) throw error;
     return JSON.parse(earlier.result) as T;
   }
