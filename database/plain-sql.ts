@@ -6,7 +6,8 @@
  * knex only builds the statements; `readRows` and the transactions run them. On SQLite they run on the pool's one
  * better-sqlite3 connection, synchronously, through prepared statements kept per connection: knex's own transaction
  * and query runner doubled the CPU of a charge's transaction there, on the thread that also serves the API and the
- * workflows (README, "Benchmarks"). On MySQL knex runs them, as it always did. */
+ * workflows (README, "Benchmarks"). On MySQL knex runs them, as it always did.
+ */
 import { type MikroORM, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { BaseSqlitePlatform, type Knex, knex, type SqlEntityManager } from '@mikro-orm/knex';
 import { LRUCache } from 'lru-cache';
