@@ -62,13 +62,17 @@ function columnsOf(orm: MikroORM, { summary }: OrderRow) {
   };
 }
 
+type OrderColumns = ReturnType<typeof columnsOf>;
+
 /** The row's columns, unless it holds a later version (the workflow's last state is written whatever it holds). */
-async function updateRow(tx: PlainTransaction, row: OrderRow): Promise<number> {
+async function updateRow(tx: PlainTransaction, row: OrderRow, columns: OrderColumns): Promise<number> {
   const { summary, snapshot, ended } = row;
-  const columns = { ...columnsOf(tx.orm, row), ...(snapshot ? { snapshot } : {}) };
   const target = tx.sql('order_summary').where('order_id', summary.orderId);
-  return (await tx.write((ended ? target : target.where('version', '<=', summary.version)).update(columns)))
-    .changes;
+  const update = (ended ? target : target.where('version', '<=', summary.version)).update({
+    ...columns,
+    ...(snapshot ? { snapshot } : {}),
+  });
+  return (await tx.write(update)).changes;
 }
 
 /**
@@ -83,17 +87,14 @@ async function writeRows(
 ): Promise<PromiseSettledResult<void>[]> {
   const byOrder = [...rows].sort((a, b) => a.summary.orderId.localeCompare(b.summary.orderId));
   for (const row of byOrder) {
-    if ((await updateRow(tx, row)) > 0) continue;
+    const columns = columnsOf(tx.orm, row);
+    if ((await updateRow(tx, row, columns)) > 0) continue;
     const insert = tx
       .sql('order_summary')
-      .insert({
-        order_id: row.summary.orderId,
-        ...columnsOf(tx.orm, row),
-        snapshot: row.snapshot,
-      })
+      .insert({ order_id: row.summary.orderId, ...columns, snapshot: row.snapshot })
       .onConflict('order_id')
       .ignore();
-    if ((await tx.write(insert)).changes === 0) await updateRow(tx, row);
+    if ((await tx.write(insert)).changes === 0) await updateRow(tx, row, columns);
   }
   return rows.map(() => ({ status: 'fulfilled', value: undefined }));
 }
